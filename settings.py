@@ -1,0 +1,95 @@
+"""Gateway settings, read from the environment (prefix ``GATEWAY_``) or ``.env``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent
+
+
+class Mode(StrEnum):
+    """Demo runs everything itself; production needs its database and issuer given."""
+
+    DEMO = "demo"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or contradicts the mode; the message is one line."""
+
+
+class Settings(BaseSettings):
+    """Every setting the gateway reads; the README's configuration table lists them."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    mode: Mode = Mode.DEMO
+    # DATABASE_URL is the conventional name; GATEWAY_DATABASE_URL works too.
+    database_url: str | None = Field(
+        default=None, validation_alias="DATABASE_URL"
+    )
+    data_dir: Path = ROOT / ".data"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    oidc_issuer: str | None = None
+    oidc_audience: str = "case-gateway"
+    oidc_algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256", "EdDSA")
+    oidc_leeway_seconds: int = 30
+    oidc_jwks_min_refresh_seconds: float = 30.0
+    db_pool_size: int = 10
+    db_max_overflow: int = 10
+    max_page_size: int = 100
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    demo_scale: int = 1
+    demo_seed: int = 20261122
+
+    @model_validator(mode="after")
+    def _check_mode(self) -> Settings:
+        if self.mode is Mode.PRODUCTION:
+            if not self.database_url:
+                raise SettingsError(
+                    "production mode needs DATABASE_URL (the embedded database is "
+                    "for demo mode only)"
+                )
+            if not self.oidc_issuer:
+                raise SettingsError(
+                    "production mode needs GATEWAY_OIDC_ISSUER (the development "
+                    "issuer is for demo mode only)"
+                )
+        return self
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode is Mode.DEMO
+
+    @property
+    def base_url(self) -> str:
+        """The address clients use to reach this gateway."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def dev_issuer_url(self) -> str:
+        return f"{self.base_url}/dev-issuer"
+
+    @property
+    def issuer(self) -> str:
+        """The OIDC issuer whose tokens are accepted."""
+        if self.oidc_issuer:
+            return self.oidc_issuer.rstrip("/")
+        return self.dev_issuer_url
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.is_demo if self.graphiql is None else self.graphiql
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return self.is_demo if self.introspection is None else self.introspection
