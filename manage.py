@@ -1,0 +1,119 @@
+"""The gateway's commands: serve, migrate, seed (``./run <command> --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import date
+
+from pydantic import ValidationError
+
+from settings import Settings
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a bad configuration exits with one line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        reason = str(first.get("ctx", {}).get("error") or first["msg"])
+        where = ".".join(str(p) for p in first["loc"])
+        raise SystemExit(f"gateway: {where + ': ' if where else ''}{reason}") from None
+
+
+def serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app import create_app
+
+    settings = load_settings()
+    uvicorn.run(
+        create_app(settings),
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level="info",
+        proxy_headers=True,
+    )
+
+
+def _database_url(settings: Settings) -> str:
+    if not settings.database_url:
+        raise SystemExit(
+            "gateway: DATABASE_URL is not set (the embedded database migrates "
+            "and seeds itself on `./run serve`)"
+        )
+    return settings.database_url
+
+
+def migrate(args: argparse.Namespace) -> None:
+    from db import migrate as migrations
+    from db.engine import create_engine
+
+    async def run() -> None:
+        engine = create_engine(_database_url(load_settings()), pool_size=1)
+        try:
+            if args.revision.startswith("-") or args.down:
+                await migrations.downgrade(engine, args.revision)
+            else:
+                await migrations.upgrade(engine, args.revision)
+            print(f"database at revision {await migrations.current_revision(engine)}")
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def seed(args: argparse.Namespace) -> None:
+    from db.engine import create_engine
+    from db.seed import loader
+
+    async def run() -> None:
+        settings = load_settings()
+        engine = create_engine(_database_url(settings), pool_size=1)
+        try:
+            if await loader.is_seeded(engine) and not args.force:
+                raise SystemExit("gateway: the database already holds demo data")
+            report = await loader.load(
+                engine,
+                scale=args.scale or settings.demo_scale,
+                seed=args.seed or settings.demo_seed,
+                as_of=args.as_of or date.today(),
+            )
+            print(report.summary())
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
+
+
+def main(argv: list[str] | None = None) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="./run", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("serve", help="start the gateway")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    p.set_defaults(func=serve)
+
+    p = commands.add_parser("migrate", help="migrate DATABASE_URL (default: to head)")
+    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument("--down", action="store_true", help="downgrade to REVISION")
+    p.set_defaults(func=migrate)
+
+    p = commands.add_parser("seed", help="load demo data into DATABASE_URL")
+    p.add_argument("--scale", type=int, help="about 1,000 cases per unit")
+    p.add_argument("--seed", type=int, help="random seed (same seed, same rows)")
+    p.add_argument("--as-of", type=date.fromisoformat, help="history ends here")
+    p.add_argument("--force", action="store_true", help="load even if seeded")
+    p.set_defaults(func=seed)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,1 @@
+"""Resolvers: thin async functions behind the schema's root fields."""

@@ -1,0 +1,1 @@
+"""The GraphQL schema: types per domain, the context, and the schema assembly."""
