@@ -22,6 +22,7 @@ DEFAULT_ORDER: tuple[Slot, ...] = (
     (Bucket.MEDICAL_SUPPORT, OwedTo.FAMILY),
     (Bucket.MEDICAL_SUPPORT, OwedTo.STATE),
     (Bucket.SPOUSAL_SUPPORT, OwedTo.FAMILY),
+    (Bucket.SPOUSAL_SUPPORT, OwedTo.STATE),
     (Bucket.ARREARS, OwedTo.FAMILY),
     (Bucket.ARREARS, OwedTo.STATE),
     (Bucket.INTEREST, OwedTo.FAMILY),
