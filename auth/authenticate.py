@@ -1,0 +1,91 @@
+"""The ``Authorization`` header -> a ``Principal`` (or ``None`` for anonymous)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from auth.errors import invalid_request, invalid_token
+from auth.oidc import OIDCVerifier, VerifiedToken
+from auth.principal import (
+    Principal,
+    PrincipalKind,
+    client_id_from_claims,
+    scopes_from_claims,
+)
+from db.models import IdentityLink
+
+# RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" /
+# "+" / "/" ) *"="
+_B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+_LINK_BY_IDENTITY = select(
+    IdentityLink.party_id, IdentityLink.staff_id, IdentityLink.agency_id
+).where(
+    IdentityLink.issuer == bindparam("issuer"),
+    IdentityLink.subject == bindparam("subject"),
+)
+
+
+class Authenticator:
+    """Turns a bearer token into a ``Principal``: the token is verified first, and
+    the database is asked (one statement) only about a valid token."""
+
+    def __init__(self, verifier: OIDCVerifier, engine: AsyncEngine) -> None:
+        self.verifier = verifier
+        self.engine = engine
+
+    async def authenticate(self, authorization: str | None) -> Principal | None:
+        """The caller behind an ``Authorization`` header value; ``None`` when no
+        header was sent. Raises ``AuthenticationError`` for a malformed header
+        (``invalid_request``), an unacceptable token or an unknown subject
+        (``invalid_token``), and ``IssuerUnavailableError`` when the issuer's
+        keys cannot be fetched."""
+        if authorization is None:
+            return None
+        verified = await self.verifier.verify(bearer_token(authorization))
+        return await self.principal_for(verified)
+
+    async def principal_for(self, token: VerifiedToken) -> Principal:
+        """The principal an already verified token's identity is linked to."""
+        async with self.engine.connect() as conn:
+            result = await conn.execute(
+                _LINK_BY_IDENTITY, {"issuer": token.issuer, "subject": token.subject}
+            )
+            row = result.one_or_none()
+        if row is None:
+            raise invalid_token("unknown subject")
+        party_id, staff_id, agency_id = row
+        if party_id is not None:
+            kind, id_ = PrincipalKind.PARTY, party_id
+        elif staff_id is not None:
+            kind, id_ = PrincipalKind.STAFF, staff_id
+        else:
+            assert agency_id is not None  # the one_principal CHECK constraint
+            kind, id_ = PrincipalKind.AGENCY, agency_id
+        return Principal(
+            kind=kind,
+            id=id_,
+            issuer=token.issuer,
+            subject=token.subject,
+            scopes=scopes_from_claims(token.claims),
+            client_id=(
+                client_id_from_claims(token.claims)
+                if kind is PrincipalKind.AGENCY
+                else None
+            ),
+        )
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of a ``Bearer`` credential (scheme case-insensitive), or
+    ``invalid_request``."""
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise invalid_request("the Authorization header must use the Bearer scheme")
+    token = token.strip()
+    if not _B64TOKEN.fullmatch(token):
+        raise invalid_request("the Authorization header is malformed")
+    return token
