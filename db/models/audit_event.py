@@ -17,7 +17,9 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
     __table_args__ = (
         Index("ix_audit_events_case_id_occurred_at", "case_id", "occurred_at"),
-        Index("ix_audit_events_actor_occurred_at", "actor_kind", "actor_id", "occurred_at"),
+        Index(
+            "ix_audit_events_actor_occurred_at", "actor_kind", "actor_id", "occurred_at"
+        ),
     )
 
     id: Mapped[BigId]

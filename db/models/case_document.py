@@ -17,6 +17,8 @@ class CaseDocument(Base):
 
     id: Mapped[BigId]
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
+    kind: Mapped[DocumentKind] = mapped_column(
+        enum_column(DocumentKind, "document_kind")
+    )
     title: Mapped[str] = mapped_column(String(200))
     sent_on: Mapped[date] = mapped_column(Date)

@@ -14,7 +14,8 @@ class Child(Base):
     __tablename__ = "children"
     __table_args__ = (
         CheckConstraint(
-            "expected_emancipation_date > date_of_birth", name="emancipation_after_birth"
+            "expected_emancipation_date > date_of_birth",
+            name="emancipation_after_birth",
         ),
     )
 

@@ -28,7 +28,9 @@ class Message(Base):
 
     id: Mapped[BigId]
     thread_id: Mapped[int] = mapped_column(ForeignKey("message_threads.id"))
-    sender_kind: Mapped[SenderKind] = mapped_column(enum_column(SenderKind, "sender_kind"))
+    sender_kind: Mapped[SenderKind] = mapped_column(
+        enum_column(SenderKind, "sender_kind")
+    )
     sender_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     body: Mapped[str] = mapped_column(Text)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -21,9 +21,7 @@ class Obligation(Base):
     )
 
     id: Mapped[BigId]
-    order_id: Mapped[int] = mapped_column(
-        ForeignKey("support_orders.id"), index=True
-    )
+    order_id: Mapped[int] = mapped_column(ForeignKey("support_orders.id"), index=True)
     kind: Mapped[ObligationKind] = mapped_column(
         enum_column(ObligationKind, "obligation_kind")
     )

@@ -16,14 +16,17 @@ class Payment(Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint(
-            "posted_on IS NULL OR posted_on >= collected_on", name="posted_after_collected"
+            "posted_on IS NULL OR posted_on >= collected_on",
+            name="posted_after_collected",
         ),
         CheckConstraint(
             "status = 'pending' OR status = 'failed' OR posted_on IS NOT NULL",
             name="posted_has_date",
         ),
         Index("ix_payments_order_id_collected_on", "order_id", "collected_on"),
-        Index("ix_payments_payer_party_id_collected_on", "payer_party_id", "collected_on"),
+        Index(
+            "ix_payments_payer_party_id_collected_on", "payer_party_id", "collected_on"
+        ),
     )
 
     id: Mapped[BigId]
