@@ -2,25 +2,32 @@
 
 from __future__ import annotations
 
-import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    ParserCache,
-    ValidationCache,
-)
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from typing import Any
 
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from schema.extensions import AuthenticationGate
 from schema.query import Query
+
+#: Parsed and validated documents kept per process (bounded LRU caches).
+CACHE_SIZE = 1024
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     """The gateway's schema; ``introspection=False`` refuses introspection."""
-    extensions: list[object] = [
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        MaskErrors(),
+    extensions: list[Any] = [
+        # factories: a fresh extension per request over module-level LRU caches
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        AuthenticationGate,
     ]
     if not introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(query=Query, extensions=extensions)  # type: ignore[arg-type]
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(
+        query=Query,
+        extensions=extensions,
+        config=StrawberryConfig(auto_camel_case=True),
+    )

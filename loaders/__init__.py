@@ -1,0 +1,192 @@
+"""Per-request loaders: one DataLoader per lookup, created lazily, never shared
+between requests (their caches hold what one principal may see)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from loaders.balance import BalanceByOrderIdLoader, LedgerSumsByOrderIdLoader
+from loaders.case import (
+    CaseByIdLoader,
+    CaseByNumberLoader,
+    CasesByPartyIdLoader,
+    OfficeByIdLoader,
+    ParticipantsByCaseIdLoader,
+    RolesByPartyIdLoader,
+    StaffByIdLoader,
+)
+from loaders.case_record import (
+    ActivitiesByCaseIdLoader,
+    DocumentsByCaseIdLoader,
+    HearingsByCaseIdLoader,
+)
+from loaders.child import ChildrenByCaseIdLoader, ChildrenByPolicyIdLoader
+from loaders.message import (
+    MessagesByThreadIdLoader,
+    ThreadByIdLoader,
+    ThreadsByCaseIdLoader,
+    ThreadsByPartyIdLoader,
+    UnreadCountByPartyIdLoader,
+)
+from loaders.order import (
+    ObligationsByOrderIdLoader,
+    OrderByIdLoader,
+    OrdersByCaseIdLoader,
+)
+from loaders.party import PartyByIdLoader
+from loaders.payment import (
+    AllocationsByPaymentIdLoader,
+    DisbursementsByPaymentIdLoader,
+    PaymentByIdLoader,
+    PaymentsByOrderIdLoader,
+)
+from loaders.personal import (
+    DisbursementPreferenceByPartyIdLoader,
+    EmploymentsByPartyIdLoader,
+    NotificationPreferencesByPartyIdLoader,
+    PoliciesByPartyIdLoader,
+)
+
+
+class Loaders:
+    """The request's loaders; each is built on first use."""
+
+    def __init__(self, engine: AsyncEngine, as_of: date) -> None:
+        self.engine = engine
+        self.as_of = as_of
+
+    @cached_property
+    def party_by_id(self) -> PartyByIdLoader:
+        return PartyByIdLoader(self.engine)
+
+    @cached_property
+    def roles_by_party_id(self) -> RolesByPartyIdLoader:
+        return RolesByPartyIdLoader(self.engine)
+
+    @cached_property
+    def cases_by_party_id(self) -> CasesByPartyIdLoader:
+        return CasesByPartyIdLoader(self.engine)
+
+    @cached_property
+    def case_by_id(self) -> CaseByIdLoader:
+        return CaseByIdLoader(self.engine)
+
+    @cached_property
+    def case_by_number(self) -> CaseByNumberLoader:
+        return CaseByNumberLoader(self.engine)
+
+    @cached_property
+    def participants_by_case_id(self) -> ParticipantsByCaseIdLoader:
+        return ParticipantsByCaseIdLoader(self.engine)
+
+    @cached_property
+    def office_by_id(self) -> OfficeByIdLoader:
+        return OfficeByIdLoader(self.engine)
+
+    @cached_property
+    def staff_by_id(self) -> StaffByIdLoader:
+        return StaffByIdLoader(self.engine)
+
+    @cached_property
+    def children_by_case_id(self) -> ChildrenByCaseIdLoader:
+        return ChildrenByCaseIdLoader(self.engine)
+
+    @cached_property
+    def children_by_policy_id(self) -> ChildrenByPolicyIdLoader:
+        return ChildrenByPolicyIdLoader(self.engine)
+
+    @cached_property
+    def orders_by_case_id(self) -> OrdersByCaseIdLoader:
+        return OrdersByCaseIdLoader(self.engine)
+
+    @cached_property
+    def order_by_id(self) -> OrderByIdLoader:
+        return OrderByIdLoader(self.engine)
+
+    @cached_property
+    def obligations_by_order_id(self) -> ObligationsByOrderIdLoader:
+        return ObligationsByOrderIdLoader(self.engine)
+
+    @cached_property
+    def ledger_sums_by_order_id(self) -> LedgerSumsByOrderIdLoader:
+        return LedgerSumsByOrderIdLoader(self.engine, self.as_of)
+
+    @cached_property
+    def balance_by_order_id(self) -> BalanceByOrderIdLoader:
+        return BalanceByOrderIdLoader(
+            self.engine,
+            self.as_of,
+            self.ledger_sums_by_order_id,
+            self.obligations_by_order_id,
+        )
+
+    @cached_property
+    def payments_by_order_id(self) -> PaymentsByOrderIdLoader:
+        return PaymentsByOrderIdLoader(self.engine)
+
+    @cached_property
+    def payment_by_id(self) -> PaymentByIdLoader:
+        return PaymentByIdLoader(self.engine)
+
+    @cached_property
+    def allocations_by_payment_id(self) -> AllocationsByPaymentIdLoader:
+        return AllocationsByPaymentIdLoader(self.engine)
+
+    @cached_property
+    def disbursements_by_payment_id(self) -> DisbursementsByPaymentIdLoader:
+        return DisbursementsByPaymentIdLoader(self.engine)
+
+    @cached_property
+    def hearings_by_case_id(self) -> HearingsByCaseIdLoader:
+        return HearingsByCaseIdLoader(self.engine)
+
+    @cached_property
+    def activities_by_case_id(self) -> ActivitiesByCaseIdLoader:
+        return ActivitiesByCaseIdLoader(self.engine)
+
+    @cached_property
+    def documents_by_case_id(self) -> DocumentsByCaseIdLoader:
+        return DocumentsByCaseIdLoader(self.engine)
+
+    @cached_property
+    def threads_by_party_id(self) -> ThreadsByPartyIdLoader:
+        return ThreadsByPartyIdLoader(self.engine)
+
+    @cached_property
+    def threads_by_case_id(self) -> ThreadsByCaseIdLoader:
+        return ThreadsByCaseIdLoader(self.engine)
+
+    @cached_property
+    def thread_by_id(self) -> ThreadByIdLoader:
+        return ThreadByIdLoader(self.engine)
+
+    @cached_property
+    def messages_by_thread_id(self) -> MessagesByThreadIdLoader:
+        return MessagesByThreadIdLoader(self.engine)
+
+    @cached_property
+    def unread_count_by_party_id(self) -> UnreadCountByPartyIdLoader:
+        return UnreadCountByPartyIdLoader(self.engine)
+
+    @cached_property
+    def employments_by_party_id(self) -> EmploymentsByPartyIdLoader:
+        return EmploymentsByPartyIdLoader(self.engine)
+
+    @cached_property
+    def policies_by_party_id(self) -> PoliciesByPartyIdLoader:
+        return PoliciesByPartyIdLoader(self.engine)
+
+    @cached_property
+    def notification_preferences_by_party_id(
+        self,
+    ) -> NotificationPreferencesByPartyIdLoader:
+        return NotificationPreferencesByPartyIdLoader(self.engine)
+
+    @cached_property
+    def disbursement_preference_by_party_id(
+        self,
+    ) -> DisbursementPreferenceByPartyIdLoader:
+        return DisbursementPreferenceByPartyIdLoader(self.engine)

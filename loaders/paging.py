@@ -1,0 +1,93 @@
+"""Keyset pagination for list fields, batched across parents.
+
+A page key is ``(parent key, PageArgs)``. One batch runs one statement per
+distinct ``PageArgs`` (normally exactly one): a window function numbers each
+parent's rows and keeps ``first + 1`` of them, the extra row telling whether a
+next page exists.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import BigInteger, bindparam
+from sqlalchemy.engine import Row
+
+from loaders.base import SqlLoader
+
+A = TypeVar("A", bound=Hashable)
+
+#: Rows to fetch per parent: the page size plus one.
+LIMIT = bindparam("limit", type_=BigInteger)
+
+
+class CursorError(ValueError):
+    """A cursor that this gateway did not issue (or for another list)."""
+
+
+def encode_cursor(kind: str, *values: Any) -> str:
+    payload = json.dumps(
+        [kind, *(v.isoformat() if isinstance(v, date) else v for v in values)]
+    )
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str, *types: type) -> tuple[Any, ...]:
+    """The keyset values of ``cursor``, converted to ``types``."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+        if not isinstance(data, list) or data[0] != kind or len(data) != len(types) + 1:
+            raise CursorError(cursor)
+        return tuple(
+            date.fromisoformat(v) if t is date else t(v)
+            for t, v in zip(types, data[1:], strict=True)
+        )
+    except (binascii.Error, ValueError, TypeError, IndexError) as exc:
+        raise CursorError("invalid cursor") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[A]):
+    """One page of a list: the rows, and whether more follow."""
+
+    rows: list[Row[Any]]
+    has_next: bool
+
+
+class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
+    """Batches ``(parent key, args)`` keys; subclasses build the statement."""
+
+    key_field: str = "parent_key"
+
+    def build(self, args: A) -> Any:
+        raise NotImplementedError
+
+    def limit(self, args: A) -> int:
+        return int(args.first)  # type: ignore[attr-defined]
+
+    async def batch_load_fn(self, keys: Sequence[tuple[Any, A]]) -> list[Page[A]]:
+        by_args: defaultdict[A, list[Any]] = defaultdict(list)
+        for parent, args in keys:
+            by_args[args].append(parent)
+        pages: dict[tuple[Any, A], Page[A]] = {}
+        for args, parents in by_args.items():
+            limit = self.limit(args)
+            grouped: defaultdict[Any, list[Row[Any]]] = defaultdict(list)
+            async with self.engine.connect() as conn:
+                result = await conn.execute(
+                    self.build(args), {"keys": parents, "limit": limit + 1}
+                )
+                for row in result:
+                    grouped[getattr(row, self.key_field)].append(row)
+            for parent in parents:
+                rows = grouped.get(parent, [])
+                pages[(parent, args)] = Page(rows[:limit], len(rows) > limit)
+        return [pages[key] for key in keys]

@@ -1,0 +1,107 @@
+"""Payments (a page per order), how each was applied, and its disbursements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import any_, func, select, tuple_
+
+from db.enums import LedgerEntryType
+from db.models import Disbursement, LedgerEntry, Payment
+from loaders.base import ID_KEYS, ManyByKey, OneByKey
+from loaders.ids import global_id
+from loaders.paging import LIMIT, PagedLoader
+
+PAYMENT_COLUMNS = (
+    Payment.id.label("pk"),
+    global_id("Payment", Payment.id).label("id"),
+    Payment.order_id,
+    Payment.amount,
+    Payment.collected_on,
+    Payment.posted_on,
+    Payment.source,
+    Payment.status,
+    Payment.reference,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentPageArgs:
+    """Newest first; ``after`` is the (collected_on, id) of the previous page's
+    last payment; ``since``/``until`` bound the collection date, inclusive."""
+
+    first: int
+    after: tuple[date, int] | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class PaymentByIdLoader(OneByKey[int]):
+    statement = select(*PAYMENT_COLUMNS).where(Payment.id == any_(ID_KEYS))
+
+
+class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
+    def build(self, args: PaymentPageArgs) -> Any:
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=Payment.order_id,
+                order_by=(Payment.collected_on.desc(), Payment.id.desc()),
+            )
+            .label("rank")
+        )
+        inner = select(
+            Payment.order_id.label("parent_key"), *PAYMENT_COLUMNS, rank
+        ).where(Payment.order_id == any_(ID_KEYS))
+        if args.after is not None:
+            inner = inner.where(
+                tuple_(Payment.collected_on, Payment.id) < tuple_(*args.after)
+            )
+        if args.since is not None:
+            inner = inner.where(Payment.collected_on >= args.since)
+        if args.until is not None:
+            inner = inner.where(Payment.collected_on <= args.until)
+        page = inner.subquery()
+        return (
+            select(page)
+            .where(page.c.rank <= LIMIT)
+            .order_by(page.c.parent_key, page.c.rank)
+        )
+
+
+class AllocationsByPaymentIdLoader(ManyByKey[int]):
+    """How each payment was applied: the ledger's allocation rows."""
+
+    key_field = "payment_id"
+    statement = (
+        select(
+            LedgerEntry.payment_id,
+            LedgerEntry.bucket,
+            LedgerEntry.owed_to,
+            LedgerEntry.amount,
+            LedgerEntry.entry_date.label("applied_on"),
+        )
+        .where(
+            LedgerEntry.payment_id == any_(ID_KEYS),
+            LedgerEntry.entry_type == LedgerEntryType.ALLOCATION,
+        )
+        .order_by(LedgerEntry.payment_id, LedgerEntry.id)
+    )
+
+
+class DisbursementsByPaymentIdLoader(ManyByKey[int]):
+    key_field = "payment_id"
+    statement = (
+        select(
+            Disbursement.payment_id,
+            Disbursement.payee_party_id,
+            Disbursement.disbursed_on,
+            Disbursement.amount,
+            Disbursement.method,
+            Disbursement.status,
+        )
+        .where(Disbursement.payment_id == any_(ID_KEYS))
+        .order_by(Disbursement.payment_id, Disbursement.id)
+    )

@@ -1,0 +1,73 @@
+"""The logged-in parent: their own record and their cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from loaders.case import CasePageArgs
+from loaders.paging import CursorError, decode_cursor, encode_cursor
+from resolvers.access import party_id, principal
+from resolvers.paging import ConnectionData, PageSizeError, connection, page_size
+from schema.context import Info
+from schema.errors import BadUserInput
+
+CASE_CURSOR = "case"
+
+
+async def viewer(info: Info) -> Any:
+    """The calling parent's record; None for callers who are not a party."""
+    pid = party_id(info)
+    if pid is None:
+        return None
+    return await info.context.loaders.party_by_id.load(pid)
+
+
+def _case_cursor(row: Any) -> str:
+    return encode_cursor(CASE_CURSOR, row.case_number)
+
+
+async def cases(
+    info: Info, pid: int, first: int | None, after: str | None, open_only: bool
+) -> ConnectionData:
+    """A page of the viewer's cases, by case number."""
+    if party_id(info) != pid:
+        raise BadUserInput("not available")
+    maximum = info.context.settings.max_page_size
+    try:
+        size = page_size(first, min(20, maximum), maximum)
+        keyset = decode_cursor(CASE_CURSOR, after, str) if after else None
+    except (PageSizeError, CursorError) as exc:
+        raise BadUserInput(str(exc)) from None
+    args = CasePageArgs(size, keyset[0] if keyset else None, open_only)
+    page = await info.context.loaders.cases_by_party_id.load((pid, args))
+    return connection(page, _case_cursor)
+
+
+async def employments(info: Info, pid: int) -> list[Any]:
+    return await info.context.loaders.employments_by_party_id.load(pid)
+
+
+async def insurance_policies(info: Info, pid: int) -> list[Any]:
+    return await info.context.loaders.policies_by_party_id.load(pid)
+
+
+async def covered_children(info: Info, policy_id: int) -> list[Any]:
+    return await info.context.loaders.children_by_policy_id.load(policy_id)
+
+
+async def notification_preferences(info: Info, pid: int) -> list[Any]:
+    return await info.context.loaders.notification_preferences_by_party_id.load(pid)
+
+
+async def disbursement_preference(info: Info, pid: int) -> Any:
+    return await info.context.loaders.disbursement_preference_by_party_id.load(pid)
+
+
+async def unread_message_count(info: Info, pid: int) -> int:
+    row = await info.context.loaders.unread_count_by_party_id.load(pid)
+    return 0 if row is None else int(row.unread)
+
+
+async def message_threads(info: Info, pid: int) -> list[Any]:
+    principal(info)
+    return await info.context.loaders.threads_by_party_id.load(pid)

@@ -1,0 +1,99 @@
+"""People: a party as others see them (a name), and the viewer's own record."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from resolvers import viewer as resolve
+from schema.context import Info
+from schema.message import MessageThread
+from schema.node import Node, RowBacked
+from schema.personal import (
+    DisbursementPreference,
+    Employment,
+    InsurancePolicy,
+    NotificationPreference,
+)
+
+if TYPE_CHECKING:
+    from schema.case import CaseConnection
+
+
+@strawberry.type(description="A person on a case, as other people see them.")
+class Party(RowBacked, Node):
+    first_name: str
+    middle_name: str | None
+    last_name: str
+
+
+@strawberry.type(description="A mailing address.")
+class Address:
+    line1: str | None
+    line2: str | None
+    city: str | None
+    state: str | None
+    postal_code: str | None
+
+
+@strawberry.type(description="You: your profile, contact details and records.")
+class Viewer(RowBacked, Node):
+    pk: strawberry.Private[int]
+    first_name: str
+    middle_name: str | None
+    last_name: str
+    date_of_birth: date
+    masked_ssn: str | None = strawberry.field(description="Like ***-**-6789.")
+    phone: str | None
+    email: str | None
+    email_verified: bool
+
+    @strawberry.field(description="Your mailing address.")
+    def mailing_address(self) -> Address:
+        return Address(
+            line1=self.address_line1,  # type: ignore[attr-defined]
+            line2=self.address_line2,  # type: ignore[attr-defined]
+            city=self.city,  # type: ignore[attr-defined]
+            state=self.state,  # type: ignore[attr-defined]
+            postal_code=self.postal_code,  # type: ignore[attr-defined]
+        )
+
+    @strawberry.field
+    async def cases(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        open_only: bool = False,
+    ) -> Annotated[CaseConnection, strawberry.lazy("schema.case")]:
+        return await resolve.cases(info, self.pk, first, after, open_only)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def employments(self, info: Info) -> list[Employment]:
+        return await resolve.employments(info, self.pk)
+
+    @strawberry.field
+    async def health_insurance(self, info: Info) -> list[InsurancePolicy]:
+        return await resolve.insurance_policies(info, self.pk)
+
+    @strawberry.field
+    async def notification_preferences(
+        self, info: Info
+    ) -> list[NotificationPreference]:
+        return await resolve.notification_preferences(info, self.pk)
+
+    @strawberry.field(description="Obligees: how payments reach you.")
+    async def disbursement_preference(
+        self, info: Info
+    ) -> DisbursementPreference | None:
+        return await resolve.disbursement_preference(info, self.pk)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def unread_message_count(self, info: Info) -> int:
+        return await resolve.unread_message_count(info, self.pk)
+
+    @strawberry.field(description="Unread first, then newest first.")
+    async def message_threads(self, info: Info) -> list[MessageThread]:
+        return await resolve.message_threads(info, self.pk)
