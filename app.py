@@ -14,34 +14,111 @@ from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
+import httpx
+import orjson
+from cross_web import HTTPException
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse, process_result
+from strawberry.types import ExecutionResult
 
+from auth.authenticate import Authenticator
+from auth.errors import AuthenticationError, www_authenticate
+from auth.oidc import OIDCVerifier
 from db import migrate
 from db.engine import create_engine, create_sessionmaker
+from loaders import Loaders
 from schema.build import build_schema
 from schema.context import Context
+from schema.extensions import shape_error
 from settings import Settings
 
 log = logging.getLogger("gateway")
 
 
+_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
+def error_response(
+    status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    """An HTTP-level refusal, still in the GraphQL error format."""
+    body = {
+        "errors": [
+            {
+                "message": message,
+                "extensions": {"code": _CODES.get(status, "BAD_REQUEST")},
+            }
+        ]
+    }
+    return Response(
+        orjson.dumps(body), status, headers=headers, media_type="application/json"
+    )
+
+
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app with our typed, per-request context."""
+    """Strawberry's ASGI app: authenticates first, then runs the operation with
+    a typed, per-request context; HTTP-level errors keep the GraphQL format."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        authenticator: Authenticator = request.app.state.authenticator
+        try:
+            principal = await authenticator.authenticate(
+                request.headers.get("authorization")
+            )
+        except AuthenticationError as exc:
+            challenge = {"WWW-Authenticate": www_authenticate(exc)}
+            await error_response(exc.status_code, exc.description, challenge)(
+                scope, receive, send
+            )
+            return
+        request.state.principal = principal
+        try:
+            response = await self.run(request)
+        except HTTPException as exc:
+            response = error_response(exc.status_code, exc.reason)
+        await response(scope, receive, send)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.app.state
         return Context(
             request=request,
+            response=response,
             settings=state.settings,
             engine=state.engine,
             sessionmaker=state.sessionmaker,
+            principal=request.state.principal,
+            loaders=Loaders(state.engine, date.today()),
+            as_of=date.today(),
         )
+
+    async def process_result(
+        self, request: Any, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        if result.errors:
+            result.errors = [shape_error(error) for error in result.errors]
+        return process_result(result)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
 
 async def _prepare_embedded(settings: Settings) -> tuple[Any, str]:
@@ -56,7 +133,9 @@ async def _prepare_embedded(settings: Settings) -> tuple[Any, str]:
         if not await loader.is_seeded(engine):
             log.info("seeding demo data (scale %s)", settings.demo_scale)
             report = await loader.load(
-                engine, scale=settings.demo_scale, seed=settings.demo_seed,
+                engine,
+                scale=settings.demo_scale,
+                seed=settings.demo_seed,
                 as_of=date.today(),
             )
             log.info("seeded %s rows in %.1f s", report.total_rows, report.seconds)
@@ -65,8 +144,14 @@ async def _prepare_embedded(settings: Settings) -> tuple[Any, str]:
     return server, url.render_as_string(hide_password=False)
 
 
-def create_app(settings: Settings) -> Starlette:
-    """Build the application for ``settings``; nothing connects until startup."""
+def create_app(
+    settings: Settings, *, http_client: httpx.AsyncClient | None = None
+) -> Starlette:
+    """Build the application for ``settings``; nothing connects until startup.
+
+    ``http_client`` is what the gateway uses to reach its OIDC issuer (tests may
+    hand one in); by default the lifespan opens and closes its own.
+    """
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -77,25 +162,71 @@ def create_app(settings: Settings) -> Starlette:
         engine = create_engine(
             url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
         )
+        # trust_env=False: the issuer (in demo mode, ourselves) is reached
+        # directly, never through a proxy taken from the environment
+        client = http_client or httpx.AsyncClient(
+            follow_redirects=False, trust_env=False
+        )
+        verifier = OIDCVerifier(
+            settings.issuer,
+            settings.oidc_audience,
+            client,
+            algorithms=settings.oidc_algorithms,
+            leeway_seconds=settings.oidc_leeway_seconds,
+            jwks_min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
+            jwks_max_age_seconds=settings.oidc_jwks_max_age_seconds,
+            allow_insecure_http=settings.insecure_issuer_allowed,
+        )
         app.state.settings = settings
         app.state.engine = engine
         app.state.sessionmaker = create_sessionmaker(engine)
+        app.state.authenticator = Authenticator(verifier, engine)
         app.state.embedded = server
         try:
+            await _on_startup(app, settings, engine)
             yield
         finally:
+            if http_client is None:
+                await client.aclose()
             await engine.dispose()
 
     graphql = GraphQLApp(
         build_schema(introspection=settings.introspection_enabled),
         graphql_ide="graphiql" if settings.graphiql_enabled else None,
     )
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
+    routes.extend(_dev_issuer_routes(settings))
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _dev_issuer_routes(settings: Settings) -> list[BaseRoute]:
+    """The development issuer, mounted in demo mode only."""
+    if not settings.is_demo or settings.oidc_issuer:
+        return []
+    from auth.dev_issuer import DevIssuer
+    from auth.dev_issuer_routes import dev_issuer_routes
+
+    issuer = DevIssuer(
+        settings.dev_issuer_url, settings.oidc_audience, settings.data_dir
+    )
+    return [Mount("/dev-issuer", routes=dev_issuer_routes(issuer))]
+
+
+async def _on_startup(app: Starlette, settings: Settings, engine: AsyncEngine) -> None:
+    """Demo mode: link the personas to the development issuer at this address
+    (once the demo data is there; `./run seed` loads it into DATABASE_URL)."""
+    if settings.is_demo and not settings.oidc_issuer:
+        from auth.dev_issuer import ensure_persona_links
+        from db.seed.loader import is_seeded
+
+        if await is_seeded(engine):
+            await ensure_persona_links(engine, settings.dev_issuer_url)
+        else:
+            log.warning("no demo data: persona logins need `./run seed` first")
 
 
 async def healthz(request: Request) -> JSONResponse:

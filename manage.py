@@ -10,7 +10,9 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from settings import Settings
+from settings import ROOT, Settings
+
+SCHEMA_FILE = ROOT / "schema.graphql"
 
 
 def load_settings() -> Settings:
@@ -82,15 +84,48 @@ def seed(args: argparse.Namespace) -> None:
                 seed=args.seed or settings.demo_seed,
                 as_of=args.as_of or date.today(),
             )
-            print(report.summary())
+            print(report.format())
         finally:
             await engine.dispose()
 
     asyncio.run(run())
 
 
+def export_schema(args: argparse.Namespace) -> None:
+    from schema.build import build_schema
+
+    text = build_schema().as_str() + "\n"
+    if args.check:
+        current = SCHEMA_FILE.read_text() if SCHEMA_FILE.exists() else ""
+        if current != text:
+            raise SystemExit(
+                f"gateway: {SCHEMA_FILE.name} is stale: run ./run export-schema"
+            )
+        print(f"{SCHEMA_FILE.name} is up to date")
+        return
+    SCHEMA_FILE.write_text(text)
+    print(f"wrote {SCHEMA_FILE}")
+
+
+def mint_token(args: argparse.Namespace) -> None:
+    from auth.dev_issuer import DevIssuer
+
+    settings = load_settings()
+    if not settings.is_demo or settings.oidc_issuer:
+        raise SystemExit("gateway: the development issuer exists in demo mode only")
+    try:
+        issuer = DevIssuer(
+            settings.dev_issuer_url, settings.oidc_audience, settings.data_dir
+        )
+        print(issuer.mint_for_persona(args.persona))
+    except KeyError:
+        raise SystemExit(f"gateway: no persona {args.persona!r}") from None
+
+
 def main(argv: list[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     parser = argparse.ArgumentParser(prog="./run", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -110,6 +145,16 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--as-of", type=date.fromisoformat, help="history ends here")
     p.add_argument("--force", action="store_true", help="load even if seeded")
     p.set_defaults(func=seed)
+
+    p = commands.add_parser("export-schema", help="write schema.graphql")
+    p.add_argument("--check", action="store_true", help="fail if it is stale")
+    p.set_defaults(func=export_schema)
+
+    p = commands.add_parser(
+        "mint-token", help="print a development-issuer token for a demo persona"
+    )
+    p.add_argument("persona", help="obligor, obligee, protected, caseworker, partner")
+    p.set_defaults(func=mint_token)
 
     args = parser.parse_args(argv)
     args.func(args)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -32,7 +32,10 @@ class Settings(BaseSettings):
     mode: Mode = Mode.DEMO
     # DATABASE_URL is the conventional name; GATEWAY_DATABASE_URL works too.
     database_url: str | None = Field(
-        default=None, validation_alias="DATABASE_URL"
+        default=None,
+        validation_alias=AliasChoices(
+            "database_url", "DATABASE_URL", "GATEWAY_DATABASE_URL"
+        ),
     )
     data_dir: Path = ROOT / ".data"
     host: str = "127.0.0.1"
@@ -43,6 +46,8 @@ class Settings(BaseSettings):
     oidc_algorithms: tuple[str, ...] = ("RS256", "PS256", "ES256", "EdDSA")
     oidc_leeway_seconds: int = 30
     oidc_jwks_min_refresh_seconds: float = 30.0
+    oidc_jwks_max_age_seconds: float = 3600.0
+    oidc_allow_insecure_http: bool | None = None
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_page_size: int = 100
@@ -83,8 +88,15 @@ class Settings(BaseSettings):
     def issuer(self) -> str:
         """The OIDC issuer whose tokens are accepted."""
         if self.oidc_issuer:
-            return self.oidc_issuer.rstrip("/")
+            return self.oidc_issuer  # compared exactly: a trailing "/" matters
         return self.dev_issuer_url
+
+    @property
+    def insecure_issuer_allowed(self) -> bool:
+        """Plain http to a non-loopback issuer: only in demo mode by default."""
+        if self.oidc_allow_insecure_http is None:
+            return self.is_demo
+        return self.oidc_allow_insecure_http
 
     @property
     def graphiql_enabled(self) -> bool:

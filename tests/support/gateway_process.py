@@ -1,0 +1,79 @@
+"""Start the README's first command (`./run serve`) as a separate process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 180.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Gateway:
+    base_url: str
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@contextmanager
+def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
+    """Run `./run serve` on a free port with ``data_dir``; stop it afterwards."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "GATEWAY_DATABASE_URL", "GATEWAY_MODE"}
+    }
+    env |= {"GATEWAY_DATA_DIR": str(data_dir), "GATEWAY_PORT": str(port)}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(ROOT / "run"), "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    gateway = Gateway(f"http://127.0.0.1:{port}", log_path)
+    try:
+        _wait_ready(gateway, process)
+        yield gateway
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _wait_ready(gateway: Gateway, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"gateway exited early:\n{gateway.log()}")
+        try:
+            if httpx.get(f"{gateway.base_url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"gateway not ready in {STARTUP_SECONDS} s:\n{gateway.log()}")

@@ -1,0 +1,44 @@
+"""The README's first command, as a newcomer runs it, on a fresh data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.gateway_process import running_gateway
+
+pytestmark = pytest.mark.subprocess
+
+GLOSSARY = "{ glossary { term } }"
+
+
+def _glossary(base_url: str) -> list[str]:
+    response = httpx.post(f"{base_url}/graphql", json={"query": GLOSSARY}, timeout=10)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return [t["term"] for t in body["data"]["glossary"]]
+
+
+def test_first_start_seeds_and_second_start_reuses(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+
+    # given a fresh data folder, when the gateway starts for the first time
+    with running_gateway(data_dir, tmp_path / "first.log") as gateway:
+        first_terms = _glossary(gateway.base_url)
+        first_log = gateway.log()
+    # then it created, migrated and seeded its own PostgreSQL and answers
+    assert (data_dir / "pg" / "PG_VERSION").exists()
+    assert "seeding demo data" in first_log
+    assert len(first_terms) >= 20
+    assert first_terms == sorted(first_terms)
+
+    # when it starts a second time on the same folder
+    with running_gateway(data_dir, tmp_path / "second.log") as gateway:
+        second_terms = _glossary(gateway.base_url)
+        second_log = gateway.log()
+    # then it reuses the data without seeding again
+    assert "seeding demo data" not in second_log
+    assert second_terms == first_terms
