@@ -27,11 +27,12 @@ def load_settings() -> Settings:
 
 
 def serve(args: argparse.Namespace) -> None:
+    settings = load_settings()
+
     import uvicorn
 
     from app import create_app
 
-    settings = load_settings()
     uvicorn.run(
         create_app(settings),
         host=args.host or settings.host,

@@ -27,22 +27,41 @@ def free_port() -> int:
 @dataclass
 class Gateway:
     base_url: str
+    port: int
     log_path: Path
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
 
-@contextmanager
-def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
-    """Run `./run serve` on a free port with ``data_dir``; stop it afterwards."""
-    port = free_port()
+def _environment(data_dir: Path, port: int) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "GATEWAY_DATABASE_URL", "GATEWAY_MODE"}
     }
-    env |= {"GATEWAY_DATA_DIR": str(data_dir), "GATEWAY_PORT": str(port)}
+    return env | {"GATEWAY_DATA_DIR": str(data_dir), "GATEWAY_PORT": str(port)}
+
+
+def mint_token(data_dir: Path, gateway: Gateway, persona: str) -> str:
+    """A development-issuer token from the README's `./run mint-token`."""
+    done = subprocess.run(
+        [str(ROOT / "run"), "mint-token", persona],
+        cwd=ROOT,
+        env=_environment(data_dir, gateway.port),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@contextmanager
+def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
+    """Run `./run serve` on a free port with ``data_dir``; stop it afterwards."""
+    port = free_port()
+    env = _environment(data_dir, port)
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [str(ROOT / "run"), "serve"],
@@ -52,7 +71,7 @@ def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    gateway = Gateway(f"http://127.0.0.1:{port}", log_path)
+    gateway = Gateway(f"http://127.0.0.1:{port}", port, log_path)
     try:
         _wait_ready(gateway, process)
         yield gateway
