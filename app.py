@@ -32,7 +32,7 @@ from auth.authenticate import Authenticator
 from auth.errors import AuthenticationError, www_authenticate
 from auth.oidc import OIDCVerifier
 from db import migrate
-from db.engine import create_engine, create_sessionmaker
+from db.engine import create_engine, create_sessionmaker, reads_of
 from loaders import Loaders
 from schema.build import build_schema
 from schema.context import Context
@@ -106,7 +106,7 @@ class GraphQLApp(GraphQL[Context, None]):
             engine=state.engine,
             sessionmaker=state.sessionmaker,
             principal=request.state.principal,
-            loaders=Loaders(state.engine, date.today()),
+            loaders=Loaders(state.read_engine, date.today()),
             as_of=date.today(),
         )
 
@@ -179,6 +179,7 @@ def create_app(
         )
         app.state.settings = settings
         app.state.engine = engine
+        app.state.read_engine = reads_of(engine)
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.authenticator = Authenticator(verifier, engine)
         app.state.embedded = server

@@ -39,3 +39,9 @@ def create_engine(
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for mutations: one per transaction, objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def reads_of(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool for single-statement reads: autocommit, so a loader's batch
+    costs one round trip instead of BEGIN, the query and ROLLBACK."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
