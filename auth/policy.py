@@ -36,11 +36,14 @@ async def can_see_case(ctx: Context, case_id: int) -> bool:
     return case_id in await case_roles(ctx)
 
 
-async def sees_child_details(ctx: Context, case_id: int) -> bool:
-    """Children's dates of birth and addresses are never shown to the parent
-    who only pays on that case (the non-custodial parent)."""
-    roles = (await case_roles(ctx)).get(case_id, frozenset())
-    return bool(roles - {ParticipantRole.OBLIGOR})
+async def sees_child_details(ctx: Context, *case_ids: int) -> bool:
+    """Children's dates of birth and addresses are never shown to a parent who
+    only pays for them: the viewer must have another role (obligee, caretaker)
+    on at least one of the child's cases."""
+    roles = await case_roles(ctx)
+    return any(
+        roles.get(case, frozenset()) - {ParticipantRole.OBLIGOR} for case in case_ids
+    )
 
 
 def is_viewer(ctx: Context, party_id: int) -> bool:

@@ -9,12 +9,12 @@ periods of public assistance). Interest and fees are kept apart.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
 from db.enums import Bucket, OwedTo
-from domain.schedule import NextPayment
+from domain.schedule import NextPayment, Scheduled, next_payment
 
 ZERO = Decimal("0.00")
 
@@ -62,12 +62,15 @@ class Balance:
 
 
 def derive_balance(
-    sums: Iterable[LedgerSums], as_of: date, next_payment: NextPayment | None
+    sums: Iterable[LedgerSums], as_of: date, lines: Iterable[Scheduled]
 ) -> Balance:
-    """Combine per-owed-to ledger totals into the order's balance.
+    """Combine per-owed-to ledger totals into the order's balance, and the
+    obligation lines into the next payment due.
 
     An overpaid current month (never expected, but adjustments can cause it)
-    does not show as a negative due: the surplus reduces arrears instead.
+    does not show as a negative due: the surplus reduces arrears instead. An
+    arrears repayment line asks for no more than the arrears and interest
+    still owed, and for nothing once they are paid.
     """
     current = ZERO
     arrears = {OwedTo.FAMILY: ZERO, OwedTo.STATE: ZERO}
@@ -84,6 +87,14 @@ def derive_balance(
         interest += s.interest_charged - s.interest_paid
         fees += s.fees_charged - s.fees_paid
     principal = arrears[OwedTo.FAMILY] + arrears[OwedTo.STATE]
+    repayable = max(principal + interest, ZERO)
+    due_lines = [
+        replace(line, amount=min(line.amount, repayable))
+        if line.repays_arrears
+        else line
+        for line in lines
+        if not line.repays_arrears or repayable > 0
+    ]
     return Balance(
         as_of=as_of,
         current_support_due=current,
@@ -93,5 +104,5 @@ def derive_balance(
         interest=interest,
         fees=fees,
         total_owed=current + principal + interest + fees,
-        next_payment_due=next_payment,
+        next_payment_due=next_payment(due_lines, as_of),
     )

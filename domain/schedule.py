@@ -58,6 +58,8 @@ class Scheduled:
     frequency: Frequency
     start_date: date
     end_date: date | None
+    #: An arrears repayment line: due only while arrears are owed.
+    repays_arrears: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Numeric, and_, any_, bindparam, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from db.enums import Bucket, LedgerEntryType
+from db.enums import Bucket, LedgerEntryType, ObligationKind
 from db.models import LedgerEntry as L
 from domain.balance import CURRENT_BUCKETS, Balance, LedgerSums, derive_balance
-from domain.schedule import Scheduled, month_start, next_payment
+from domain.schedule import Scheduled, month_start
 from loaders.base import ID_KEYS, SqlLoader
 from loaders.order import ObligationsByOrderIdLoader
 
@@ -87,12 +87,15 @@ class BalanceByOrderIdLoader(SqlLoader[int, Balance]):
             derive_balance(
                 order_sums,
                 self.as_of,
-                next_payment(
-                    (
-                        Scheduled(o.amount, o.frequency, o.start_date, o.end_date)
-                        for o in order_lines
-                    ),
-                    self.as_of,
+                (
+                    Scheduled(
+                        o.amount,
+                        o.frequency,
+                        o.start_date,
+                        o.end_date,
+                        repays_arrears=o.kind is ObligationKind.ARREARS_REPAYMENT,
+                    )
+                    for o in order_lines
                 ),
             )
             for order_sums, order_lines in zip(sums, lines, strict=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import any_, select
+from sqlalchemy import any_, func, select
 
 from db.models import CaseChild, Child, InsuranceCoverage
 from loaders.base import ID_KEYS, ManyByKey
@@ -32,10 +32,21 @@ class ChildrenByCaseIdLoader(ManyByKey[int]):
     )
 
 
+_CASES_OF_CHILD = (
+    select(CaseChild.case_id).where(CaseChild.child_id == Child.id).scalar_subquery()
+)
+
+
 class ChildrenByPolicyIdLoader(ManyByKey[int]):
+    """Children a policy covers, with the cases each is on (for the rights)."""
+
     key_field = "policy_id"
     statement = (
-        select(InsuranceCoverage.policy_id, *CHILD_COLUMNS)
+        select(
+            InsuranceCoverage.policy_id,
+            *CHILD_COLUMNS,
+            func.array(_CASES_OF_CHILD).label("case_ids"),
+        )
         .join(Child, Child.id == InsuranceCoverage.child_id)
         .where(InsuranceCoverage.policy_id == any_(ID_KEYS))
         .order_by(InsuranceCoverage.policy_id, Child.id)

@@ -39,6 +39,6 @@ def decode(value: str) -> tuple[str, int] | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
     type_name, _, pk = text.partition(":")
-    if type_name not in _TYPES or not pk.isdigit() or len(pk) > 18:
+    if type_name not in _TYPES or not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
         return None
     return type_name, int(pk)

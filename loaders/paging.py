@@ -39,18 +39,39 @@ def encode_cursor(kind: str, *values: Any) -> str:
     return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
 
 
+MAX_ID = 2**63 - 1
+MAX_TEXT = 64
+
+
+def _checked(expected: type, value: Any) -> Any:
+    """One keyset value, exactly of the type this list's cursor carries."""
+    if expected is date and isinstance(value, str) and len(value) == 10:
+        return date.fromisoformat(value)
+    if expected is int and type(value) is int and 0 < value <= MAX_ID:
+        return value
+    if (
+        expected is str
+        and isinstance(value, str)
+        and len(value) <= MAX_TEXT
+        and value.isascii()
+        and value.isprintable()
+    ):
+        return value
+    raise CursorError("invalid cursor")
+
+
 def decode_cursor(kind: str, cursor: str, *types: type) -> tuple[Any, ...]:
-    """The keyset values of ``cursor``, converted to ``types``."""
+    """The keyset values of ``cursor``, checked against ``types``."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-        if not isinstance(data, list) or data[0] != kind or len(data) != len(types) + 1:
-            raise CursorError(cursor)
-        return tuple(
-            date.fromisoformat(v) if t is date else t(v)
-            for t, v in zip(types, data[1:], strict=True)
-        )
-    except (binascii.Error, ValueError, TypeError, IndexError) as exc:
+    except (binascii.Error, ValueError) as exc:
+        raise CursorError("invalid cursor") from exc
+    if not isinstance(data, list) or len(data) != len(types) + 1 or data[0] != kind:
+        raise CursorError("invalid cursor")
+    try:
+        return tuple(_checked(t, v) for t, v in zip(types, data[1:], strict=True))
+    except ValueError as exc:
         raise CursorError("invalid cursor") from exc
 
 

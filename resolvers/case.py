@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from auth import policy
 from db.enums import ParticipantRole
+from resolvers import child
 from resolvers.access import principal
 from schema.context import Info
 
@@ -61,32 +61,9 @@ async def other_party(info: Info, case_id: int) -> Any:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class RedactedChild:
-    """A child as the non-custodial parent sees them: no birth date, no address."""
-
-    pk: int
-    id: str
-    first_name: str
-    last_name: str
-    expected_emancipation_date: date
-    date_of_birth: None = None
-    address_line1: None = None
-    city: None = None
-    state: None = None
-    postal_code: None = None
-
-
 async def children(info: Info, case_id: int) -> list[Any]:
     rows = await info.context.loaders.children_by_case_id.load(case_id)
-    if await policy.sees_child_details(info.context, case_id):
-        return rows
-    return [
-        RedactedChild(
-            r.pk, r.id, r.first_name, r.last_name, r.expected_emancipation_date
-        )
-        for r in rows
-    ]
+    return await child.as_seen(info, rows, lambda row: (case_id,))
 
 
 async def orders(info: Info, case_id: int) -> list[Any]:

@@ -15,7 +15,9 @@ class Child:
     date_of_birth: date | None = strawberry.field(
         description="Not shown to the non-custodial parent."
     )
-    expected_emancipation_date: date
+    expected_emancipation_date: date | None = strawberry.field(
+        description="Not shown to the non-custodial parent (it reveals the birth date)."
+    )
     address_line1: str | None
     city: str | None
     state: str | None

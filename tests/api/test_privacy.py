@@ -21,8 +21,11 @@ query($n: String!) {
   case(number: $n) {
     myRole
     otherParty { firstName lastName }
-    children { firstName dateOfBirth addressLine1 }
+    children { firstName dateOfBirth addressLine1 expectedEmancipationDate }
     orders { payments { nodes { source disbursements { amount method } } } }
+  }
+  viewer {
+    healthInsurance { coveredChildren { firstName dateOfBirth addressLine1 city } }
   }
 }
 """
@@ -67,6 +70,17 @@ async def test_each_parent_sees_their_own_side(
             address_line1="1 Safe House Rd",
         )
         await f.add(conn, m.CaseChild, case_id=case_id, child_id=child)
+        for holder in (payer, payee):
+            policy = await f.add(
+                conn,
+                m.InsurancePolicy,
+                holder_party_id=holder,
+                carrier="Blue Plan",
+                policy_number="XK-0042-7781",
+                coverage_type="medical",
+                start_date=date(2024, 1, 1),
+            )
+            await f.add(conn, m.InsuranceCoverage, policy_id=policy, child_id=child)
         order = await f.order(conn, case_id)
         paid = await f.payment(
             conn, order, payer, source="federal_tax_offset", status="disbursed"
@@ -85,15 +99,34 @@ async def test_each_parent_sees_their_own_side(
         await link(conn, issuer.url, "payee", payee)
 
     async with running_api(engine, issuer.url) as api:
-        as_payer = (await api.query(CASE, issuer.mint("payer"), n="7770001111"))["case"]
-        as_payee = (await api.query(CASE, issuer.mint("payee"), n="7770001111"))["case"]
+        payer_view = await api.query(CASE, issuer.mint("payer"), n="7770001111")
+        payee_view = await api.query(CASE, issuer.mint("payee"), n="7770001111")
+    as_payer, as_payee = payer_view["case"], payee_view["case"]
 
     # then the obligor sees the obligee's name, no child details, no disbursement
     assert as_payer["myRole"] == "OBLIGOR"
     assert set(as_payer["otherParty"]) == {"firstName", "lastName"}
     assert as_payer["otherParty"]["firstName"] == "Rita"
     assert as_payer["children"] == [
-        {"firstName": "Tess", "dateOfBirth": None, "addressLine1": None}
+        {
+            "firstName": "Tess",
+            "dateOfBirth": None,
+            "addressLine1": None,
+            "expectedEmancipationDate": None,
+        }
+    ]
+    # not through the health insurance he holds for the child either
+    assert payer_view["viewer"]["healthInsurance"] == [
+        {
+            "coveredChildren": [
+                {
+                    "firstName": "Tess",
+                    "dateOfBirth": None,
+                    "addressLine1": None,
+                    "city": None,
+                }
+            ]
+        }
     ]
     payment = as_payer["orders"][0]["payments"]["nodes"][0]
     assert payment == {"source": "TAX_OFFSET", "disbursements": []}
@@ -105,8 +138,11 @@ async def test_each_parent_sees_their_own_side(
             "firstName": "Tess",
             "dateOfBirth": "2016-02-02",
             "addressLine1": "1 Safe House Rd",
+            "expectedEmancipationDate": "2034-02-02",
         }
     ]
+    covered = payee_view["viewer"]["healthInsurance"][0]["coveredChildren"]
+    assert covered[0]["dateOfBirth"] == "2016-02-02"
     payment = as_payee["orders"][0]["payments"]["nodes"][0]
     assert payment == {
         "source": "TAX_OFFSET",
