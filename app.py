@@ -18,6 +18,7 @@ import httpx
 import orjson
 from cross_web import HTTPException
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -70,6 +71,31 @@ def error_response(
     )
 
 
+async def _check_body(request: Request, limit: int) -> Response | None:
+    """Refuse a body over ``limit`` bytes (reading no more than that) or a JSON
+    body that is not an object; keep the body for the view to parse."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return error_response(413, f"the body exceeds {limit} bytes")
+    size = 0
+    chunks: list[bytes] = []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return error_response(413, f"the body exceeds {limit} bytes")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    request._body = body  # Starlette's body cache, read again by the view
+    if request.headers.get("content-type", "").startswith("application/json"):
+        try:
+            parsed = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return error_response(400, "Unable to parse request body as JSON")
+        if not isinstance(parsed, dict):
+            return error_response(400, "The request body must be a JSON object")
+    return None
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app: authenticates first, then runs the operation with
     a typed, per-request context; HTTP-level errors keep the GraphQL format."""
@@ -79,6 +105,24 @@ class GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        try:
+            response = await self._respond(request)
+        except HTTPException as exc:
+            response = error_response(exc.status_code, exc.reason)
+        except (DBAPIError, OSError, TimeoutError):
+            log.exception("database unavailable")
+            response = error_response(503, "Service unavailable, try again shortly.")
+        except Exception:
+            log.exception("unexpected error outside the operation")
+            response = error_response(500, "Unexpected error.")
+        await response(scope, receive, send)
+
+    async def _respond(self, request: Request) -> Response:
+        settings: Settings = request.app.state.settings
+        if request.method == "POST":
+            refusal = await _check_body(request, settings.max_body_bytes)
+            if refusal is not None:
+                return refusal
         authenticator: Authenticator = request.app.state.authenticator
         try:
             principal = await authenticator.authenticate(
@@ -86,16 +130,9 @@ class GraphQLApp(GraphQL[Context, None]):
             )
         except AuthenticationError as exc:
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
-            await error_response(exc.status_code, exc.description, challenge)(
-                scope, receive, send
-            )
-            return
+            return error_response(exc.status_code, exc.description, challenge)
         request.state.principal = principal
-        try:
-            response = await self.run(request)
-        except HTTPException as exc:
-            response = error_response(exc.status_code, exc.reason)
-        await response(scope, receive, send)
+        return await self.run(request)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.app.state
@@ -114,7 +151,10 @@ class GraphQLApp(GraphQL[Context, None]):
         self, request: Any, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         if result.errors:
-            result.errors = [shape_error(error) for error in result.errors]
+            suggest = request.app.state.settings.introspection_enabled
+            result.errors = [
+                shape_error(error, suggestions=suggest) for error in result.errors
+            ]
         return process_result(result)
 
     def encode_json(self, data: object) -> bytes:
@@ -198,7 +238,8 @@ def create_app(
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+        # every method reaches the view, which refuses others in GraphQL format
+        Route("/graphql", graphql),
     ]
     routes.extend(_dev_issuer_routes(settings))
     return Starlette(routes=routes, lifespan=lifespan)

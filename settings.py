@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_page_size: int = 100
+    max_body_bytes: int = 1_000_000
     graphiql: bool | None = None
     introspection: bool | None = None
     demo_scale: int = 1

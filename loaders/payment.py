@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import any_, func, select, tuple_
 
 from db.enums import LedgerEntryType
-from db.models import Disbursement, LedgerEntry, Payment
+from db.models import Disbursement, LedgerEntry, Payment, SupportOrder
 from loaders.base import ID_KEYS, ManyByKey, OneByKey
 from loaders.ids import global_id
 from loaders.paging import LIMIT, PagedLoader
@@ -39,7 +39,13 @@ class PaymentPageArgs:
 
 
 class PaymentByIdLoader(OneByKey[int]):
-    statement = select(*PAYMENT_COLUMNS).where(Payment.id == any_(ID_KEYS))
+    """A payment with the case it belongs to (for the viewer's rights)."""
+
+    statement = (
+        select(*PAYMENT_COLUMNS, SupportOrder.case_id)
+        .join(SupportOrder, SupportOrder.id == Payment.order_id)
+        .where(Payment.id == any_(ID_KEYS))
+    )
 
 
 class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):

@@ -27,10 +27,12 @@ async def by_id(info: Info, case_id: int) -> Any:
 
 
 async def by_number(info: Info, number: str) -> Any:
-    """Same answer for someone else's case as for a number that does not exist."""
+    """Same answer for someone else's case as for a number that does not exist,
+    reached through the same statements (the viewer's cases first)."""
     principal(info)
-    if len(number) != 10 or not number.isdigit():
+    if len(number) != 10 or not (number.isascii() and number.isdigit()):
         return None
+    await policy.case_roles(info.context)
     row = await info.context.loaders.case_by_number.load(number)
     if row is None or not await policy.can_see_case(info.context, row.pk):
         return None

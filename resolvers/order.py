@@ -19,6 +19,7 @@ PAYMENT_CURSOR = "payment"
 
 async def by_id(info: Info, order_id: int) -> Any:
     principal(info)
+    await policy.case_roles(info.context)  # first, so every miss costs the same
     row = await info.context.loaders.order_by_id.load(order_id)
     if row is None or not await policy.can_see_case(info.context, row.case_id):
         return None

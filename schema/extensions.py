@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 
 from graphql import (
@@ -78,23 +79,39 @@ class AuthenticationGate(SchemaExtension):
         yield
 
 
-def shape_error(error: GraphQLError) -> GraphQLError:
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")
+
+
+def shape_error(error: GraphQLError, *, suggestions: bool = True) -> GraphQLError:
     """Every error leaves with a stable ``extensions.code``; an unexpected one
-    leaves as "Unexpected error." (no SQL, no stack trace) and is logged here."""
+    leaves as "Unexpected error." (no SQL, no stack trace) and is logged here.
+    Without ``suggestions`` (production), validation messages do not offer
+    field names ("Did you mean ...?") to callers who may not introspect."""
     original = error.original_error
     if isinstance(error, GatewayError):
         return error
     if isinstance(original, GatewayError):
         error.extensions = original.extensions
         return error
-    if original is None:
-        code = (
-            "GRAPHQL_PARSE_FAILED"
-            if error.message.startswith("Syntax Error")
-            else "GRAPHQL_VALIDATION_FAILED"
+    if error.path is None and error.message.startswith("Variable '$"):
+        # variable values that do not coerce: graphql-core's message is safe
+        return GraphQLError(
+            error.message,
+            nodes=error.nodes,
+            extensions={"code": "BAD_USER_INPUT"},
         )
-        error.extensions = {**(error.extensions or {}), "code": code}
-        return error
+    if original is None:
+        syntax = error.message.startswith("Syntax Error")
+        message = error.message if suggestions else _SUGGESTION.sub("", error.message)
+        return GraphQLError(
+            message,
+            nodes=error.nodes,
+            extensions={
+                "code": "GRAPHQL_PARSE_FAILED"
+                if syntax
+                else "GRAPHQL_VALIDATION_FAILED"
+            },
+        )
     log.error("unexpected error at %s", error.path, exc_info=original)
     return GraphQLError(
         "Unexpected error.",

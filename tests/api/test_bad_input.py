@@ -1,0 +1,117 @@
+"""Bad input gets a clear error in the GraphQL format with a stable code, and
+nothing internal reaches the client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from loaders import ids
+from tests.support.api import Api, running_api
+from tests.support.cases import link, obligor_with_cases
+from tests.support.issuer import TestIssuer
+
+CASE = "query($n: String!) { case(number: $n) { caseNumber } }"
+CASES = "query($f: Int) { viewer { cases(first: $f) { nodes { caseNumber } } } }"
+PAYMENTS = """query($n: String!, $from: Date) { case(number: $n) {
+  orders { payments(from: $from) { nodes { amount } } } } }"""
+
+
+@pytest.fixture
+def issuer() -> Iterator[TestIssuer]:
+    with TestIssuer() as running:
+        yield running
+
+
+async def _codes(api: Api, query: str, token: str, **variables: Any) -> list[str]:
+    response = await api.post(query, token, **variables)
+    assert response.status_code == 200, response.text
+    assert "Traceback" not in response.text
+    assert "SELECT" not in response.text
+    return [e["extensions"]["code"] for e in response.json()["errors"]]
+
+
+async def test_variables_of_the_wrong_type_are_bad_user_input(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    async with engine.begin() as conn:
+        family = await obligor_with_cases(conn, 1, payments_per_order=1)
+        await link(conn, issuer.url, "me", family.obligor_id)
+    token = issuer.mint("me")
+    number = family.case_numbers[0]
+    async with running_api(engine, issuer.url) as api:
+        assert await _codes(api, CASE, token, n=5) == ["BAD_USER_INPUT"]
+        assert await _codes(api, CASES, token, f=2**40) == ["BAD_USER_INPUT"]
+        assert await _codes(api, PAYMENTS, token, n=number, **{"from": "x"}) == [
+            "BAD_USER_INPUT"
+        ]
+        assert await _codes(api, CASES, token, f=-1) == ["BAD_USER_INPUT"]
+        # an ID with non-ASCII digits is simply no object
+        odd = "Q2FzZTrCsg"  # "Case:²"
+        assert await api.query(
+            "query($i: ID!) { node(id: $i) { id } }", token, i=odd
+        ) == {"node": None}
+
+
+async def test_http_level_refusals_keep_the_format(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    async with running_api(engine, issuer.url, max_body_bytes=10_000) as api:
+        for body, status in ((b'"a string"', 400), (b"null", 400), (b"[1]", 400)):
+            response = await api.client.post(
+                "/graphql", content=body, headers={"content-type": "application/json"}
+            )
+            assert response.status_code == status
+            assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+        big = await api.client.post(
+            "/graphql",
+            content=b'{"query": "' + b" " * 20_000 + b'{ faq { question } }"}',
+            headers={"content-type": "application/json"},
+        )
+        assert big.status_code == 413
+        assert big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+        put = await api.client.put("/graphql", json={"query": "{ faq { question } }"})
+        assert put.status_code == 405
+        assert put.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_production_does_not_suggest_field_names(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    # given production settings (introspection off)
+    async with running_api(engine, issuer.url) as api:
+        body = (await api.post("{ viewr { firstName } }")).json()
+    # then the error names the unknown field but suggests nothing
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "Did you mean" not in body["errors"][0]["message"]
+
+
+async def test_a_hidden_object_costs_the_same_statements_as_a_missing_one(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    async with engine.begin() as conn:
+        mine = await obligor_with_cases(conn, 1, payments_per_order=0)
+        theirs = await obligor_with_cases(conn, 1, payments_per_order=1)
+        await link(conn, issuer.url, "me", mine.obligor_id)
+    token = issuer.mint("me")
+    node = "query($i: ID!) { node(id: $i) { id } }"
+    async with running_api(engine, issuer.url) as api:
+
+        async def statements(query: str, **variables: Any) -> int:
+            api.counter.reset()
+            await api.query(query, token, **variables)
+            return api.counter.count
+
+        assert await statements(CASE, n=theirs.case_numbers[0]) == await statements(
+            CASE, n="0000000009"
+        )
+        for type_name, pk in (
+            ("Order", theirs.order_ids[0]),
+            ("Case", theirs.case_ids[0]),
+        ):
+            assert await statements(
+                node, i=ids.encode(type_name, pk)
+            ) == await statements(node, i=ids.encode(type_name, 10**12))
