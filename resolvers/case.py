@@ -8,7 +8,7 @@ from typing import Any
 from auth import policy
 from db.enums import ParticipantRole
 from resolvers import child
-from resolvers.access import principal
+from resolvers.access import load_on_visible_case, principal
 from schema.context import Info
 
 _OTHER_ROLE = {
@@ -32,11 +32,8 @@ async def by_number(info: Info, number: str) -> Any:
     principal(info)
     if len(number) != 10 or not (number.isascii() and number.isdigit()):
         return None
-    await policy.case_roles(info.context)
-    row = await info.context.loaders.case_by_number.load(number)
-    if row is None or not await policy.can_see_case(info.context, row.pk):
-        return None
-    return row
+    loader = info.context.loaders.case_by_number
+    return await load_on_visible_case(info, loader, number, case_of="pk")
 
 
 async def viewer_role(info: Info, case_id: int) -> ParticipantRole | None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from auth import policy
 from domain.balance import Balance
-from loaders.paging import CursorError, decode_cursor, encode_cursor
+from loaders.paging import encode_cursor
 from loaders.payment import PaymentPageArgs
-from resolvers.access import principal
-from resolvers.paging import ConnectionData, PageSizeError, connection, page_size
+from resolvers.access import load_on_visible_case
+from resolvers.paging import ConnectionData, connection, page_request
 from schema.context import Info
 from schema.errors import BadUserInput
 
@@ -18,12 +17,7 @@ PAYMENT_CURSOR = "payment"
 
 
 async def by_id(info: Info, order_id: int) -> Any:
-    principal(info)
-    await policy.case_roles(info.context)  # first, so every miss costs the same
-    row = await info.context.loaders.order_by_id.load(order_id)
-    if row is None or not await policy.can_see_case(info.context, row.case_id):
-        return None
-    return row
+    return await load_on_visible_case(info, info.context.loaders.order_by_id, order_id)
 
 
 async def obligations(info: Info, order_id: int) -> list[Any]:
@@ -48,11 +42,7 @@ async def payments(
 ) -> ConnectionData:
     """A page of the order's payments, newest first, within the date range."""
     maximum = info.context.settings.max_page_size
-    try:
-        size = page_size(first, min(20, maximum), maximum)
-        keyset = decode_cursor(PAYMENT_CURSOR, after, date, int) if after else None
-    except (PageSizeError, CursorError) as exc:
-        raise BadUserInput(str(exc)) from None
+    size, keyset = page_request(first, after, maximum, PAYMENT_CURSOR, date, int)
     if since is not None and until is not None and since > until:
         raise BadUserInput("the date range ends before it starts")
     args = PaymentPageArgs(size, keyset, since, until)

@@ -7,13 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from loaders.paging import Page
-
-MAX_PAGE_SIZE = 100
-
-
-class PageSizeError(ValueError):
-    """``first`` outside 1..max."""
+from loaders.paging import CursorError, Page, decode_cursor
+from schema.errors import BadUserInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +30,21 @@ class ConnectionData:
     page_info: PageInfoData
 
 
-def page_size(first: int | None, default: int, maximum: int) -> int:
-    """The requested page size, checked against the maximum."""
-    size = default if first is None else first
+DEFAULT_PAGE_SIZE = 20
+
+
+def page_request(
+    first: int | None, after: str | None, maximum: int, kind: str, *keyset: type
+) -> tuple[int, tuple[Any, ...] | None]:
+    """The page size (checked against ``maximum``) and the decoded ``after``
+    cursor of a list whose cursors carry ``keyset`` values."""
+    size = min(DEFAULT_PAGE_SIZE, maximum) if first is None else first
     if not 1 <= size <= maximum:
-        raise PageSizeError(f"first must be between 1 and {maximum}")
-    return size
+        raise BadUserInput(f"first must be between 1 and {maximum}")
+    try:
+        return size, decode_cursor(kind, after, *keyset) if after else None
+    except CursorError as exc:
+        raise BadUserInput(str(exc)) from None
 
 
 def connection(page: Page[Any], cursor: Callable[[Any], str]) -> ConnectionData:

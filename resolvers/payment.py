@@ -6,17 +6,13 @@ from typing import Any
 
 from auth import policy
 from db.enums import PaymentSource
-from resolvers.access import principal
+from resolvers.access import load_on_visible_case
 from schema.context import Info
 
 
 async def by_id(info: Info, payment_id: int) -> Any:
-    principal(info)
-    await policy.case_roles(info.context)  # first, so every miss costs the same
-    row = await info.context.loaders.payment_by_id.load(payment_id)
-    if row is None or not await policy.can_see_case(info.context, row.case_id):
-        return None
-    return row
+    loader = info.context.loaders.payment_by_id
+    return await load_on_visible_case(info, loader, payment_id)
 
 
 async def allocations(info: Info, payment_id: int) -> list[Any]:

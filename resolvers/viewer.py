@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from loaders.case import CasePageArgs
-from loaders.paging import CursorError, decode_cursor, encode_cursor
+from loaders.paging import encode_cursor
 from resolvers import child
 from resolvers.access import party_id, principal
-from resolvers.paging import ConnectionData, PageSizeError, connection, page_size
+from resolvers.paging import ConnectionData, connection, page_request
 from schema.context import Info
 from schema.errors import BadUserInput
 
@@ -34,11 +34,7 @@ async def cases(
     if party_id(info) != pid:
         raise BadUserInput("not available")
     maximum = info.context.settings.max_page_size
-    try:
-        size = page_size(first, min(20, maximum), maximum)
-        keyset = decode_cursor(CASE_CURSOR, after, str) if after else None
-    except (PageSizeError, CursorError) as exc:
-        raise BadUserInput(str(exc)) from None
+    size, keyset = page_request(first, after, maximum, CASE_CURSOR, str)
     args = CasePageArgs(size, keyset[0] if keyset else None, open_only)
     page = await info.context.loaders.cases_by_party_id.load((pid, args))
     return connection(page, _case_cursor)
