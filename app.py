@@ -230,6 +230,10 @@ def create_app(
             if http_client is None:
                 await client.aclose()
             await engine.dispose()
+            if server is not None:
+                # stop the embedded cluster here: uvicorn ends the process by
+                # re-raising the signal it caught, so exit hooks never run
+                await asyncio.to_thread(server.cleanup)
 
     graphql = GraphQLApp(
         build_schema(introspection=settings.introspection_enabled),

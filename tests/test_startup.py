@@ -27,11 +27,13 @@ def test_first_start_seeds_and_second_start_reuses(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
 
     # given a fresh data folder, when the gateway starts for the first time
-    with running_gateway(data_dir, tmp_path / "first.log") as gateway:
-        first_terms = _glossary(gateway.base_url)
-        first_log = gateway.log()
-    # then it created, migrated and seeded its own PostgreSQL and answers
+    with running_gateway(data_dir, tmp_path / "first.log") as first:
+        first_terms = _glossary(first.base_url)
+        first_log = first.log()
+    # then it created, migrated and seeded its own PostgreSQL and answers,
+    # and stopped that PostgreSQL when it stopped
     assert (data_dir / "pg" / "PG_VERSION").exists()
+    assert first.left_postgres_running is False
     assert "seeding demo data" in first_log
     assert len(first_terms) >= 20
     assert first_terms == sorted(first_terms)
@@ -53,6 +55,7 @@ def test_first_start_seeds_and_second_start_reuses(tmp_path: Path) -> None:
         second_log = gateway.log()
     # then it reuses the data without seeding again
     assert "seeding demo data" not in second_log
+    assert gateway.left_postgres_running is False
     assert second_terms == first_terms
     # and the gateway validated the token through its issuer's discovery + JWKS
     assert viewer.status_code == 200, viewer.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -29,6 +30,8 @@ class Gateway:
     base_url: str
     port: int
     log_path: Path
+    #: Set when the process has stopped: whether its PostgreSQL outlived it.
+    left_postgres_running: bool | None = None
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -82,6 +85,19 @@ def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+        gateway.left_postgres_running = (data_dir / "pg" / "postmaster.pid").exists()
+        _stop_leftover_postgres(data_dir / "pg")
+
+
+def _stop_leftover_postgres(pgdata: Path) -> None:
+    """Never leave a cluster running after a test, whatever the gateway did
+    (the test asserts separately that the gateway stopped it itself)."""
+    pid_file = pgdata / "postmaster.pid"
+    if pid_file.exists():
+        first_line = pid_file.read_text().split("\n", 1)[0].strip()
+        if first_line.isdigit():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(first_line), signal.SIGINT)
 
 
 def _wait_ready(gateway: Gateway, process: subprocess.Popen[bytes]) -> None:
