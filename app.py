@@ -136,6 +136,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.app.state
+        today = date.today()
         return Context(
             request=request,
             response=response,
@@ -143,8 +144,8 @@ class GraphQLApp(GraphQL[Context, None]):
             engine=state.engine,
             sessionmaker=state.sessionmaker,
             principal=request.state.principal,
-            loaders=Loaders(state.read_engine, date.today()),
-            as_of=date.today(),
+            loaders=Loaders(state.read_engine, today),
+            as_of=today,
         )
 
     async def process_result(

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import any_, exists, func, select
+from sqlalchemy import any_, func, select
 
 from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
-from db.models import FamilyViolenceIndicator as Fv
 from loaders.base import ID_KEYS, TEXT_KEYS, ManyByKey, OneByKey
 from loaders.ids import global_id
 from loaders.paging import LIMIT, PagedLoader
@@ -61,9 +60,6 @@ class ParticipantsByCaseIdLoader(ManyByKey[int]):
             Party.first_name,
             Party.middle_name,
             Party.last_name,
-            exists()
-            .where(Fv.party_id == Party.id, Fv.cleared_on.is_(None))
-            .label("is_protected"),
         )
         .join(Party, Party.id == CaseParticipant.party_id)
         .where(CaseParticipant.case_id == any_(ID_KEYS))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import and_, any_, func, select
+from typing import Any
+
+from sqlalchemy import Select, and_, any_, func, select
 
 from db.enums import SenderKind
 from db.models import Case as CaseModel
@@ -33,7 +35,7 @@ THREAD_COLUMNS = (
 )
 
 
-def _threads() -> object:
+def _threads() -> Select[Any]:
     return (
         select(*THREAD_COLUMNS)
         .outerjoin(CaseModel, CaseModel.id == MessageThread.case_id)
@@ -42,7 +44,7 @@ def _threads() -> object:
 
 
 class ThreadByIdLoader(OneByKey[int]):
-    statement = _threads().where(MessageThread.id == any_(ID_KEYS))  # type: ignore[attr-defined]
+    statement = _threads().where(MessageThread.id == any_(ID_KEYS))
 
 
 class ThreadsByPartyIdLoader(ManyByKey[int]):
@@ -50,7 +52,7 @@ class ThreadsByPartyIdLoader(ManyByKey[int]):
 
     key_field = "party_id"
     statement = (
-        _threads()  # type: ignore[attr-defined]
+        _threads()
         .where(MessageThread.party_id == any_(ID_KEYS))
         .order_by(
             MessageThread.party_id,
@@ -63,7 +65,7 @@ class ThreadsByPartyIdLoader(ManyByKey[int]):
 class ThreadsByCaseIdLoader(ManyByKey[int]):
     key_field = "case_id"
     statement = (
-        _threads()  # type: ignore[attr-defined]
+        _threads()
         .where(MessageThread.case_id == any_(ID_KEYS))
         .order_by(MessageThread.case_id, MessageThread.last_message_at.desc())
     )

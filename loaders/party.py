@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import any_, exists, select
+from sqlalchemy import any_, select
 
-from db.models import FamilyViolenceIndicator as Fv
 from db.models import Party
 from loaders.base import ID_KEYS, OneByKey
 from loaders.ids import global_id
-
-_protected = (
-    exists()
-    .where(Fv.party_id == Party.id, Fv.cleared_on.is_(None))
-    .label("is_protected")
-)
 
 
 class PartyByIdLoader(OneByKey[int]):
@@ -35,5 +28,4 @@ class PartyByIdLoader(OneByKey[int]):
         Party.phone,
         Party.email,
         (Party.email_verified_at.is_not(None)).label("email_verified"),
-        _protected,
     ).where(Party.id == any_(ID_KEYS))
