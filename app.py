@@ -164,8 +164,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
 async def _prepare_embedded(settings: Settings) -> tuple[Any, str]:
     """Start the embedded cluster; migrate and seed it on first start."""
-    from db import embedded
-    from db.seed import loader
+    from demo import embedded
+    from demo.seed import loader
 
     server, url = await asyncio.to_thread(embedded.start, settings.data_dir / "pg")
     engine = create_engine(url, pool_size=1, max_overflow=0)
@@ -254,8 +254,8 @@ def _dev_issuer_routes(settings: Settings) -> list[BaseRoute]:
     """The development issuer, mounted in demo mode only."""
     if not settings.is_demo or settings.oidc_issuer:
         return []
-    from auth.dev_issuer import DevIssuer
-    from auth.dev_issuer_routes import dev_issuer_routes
+    from demo.dev_issuer import DevIssuer
+    from demo.dev_issuer_routes import dev_issuer_routes
 
     issuer = DevIssuer(
         settings.dev_issuer_url, settings.oidc_audience, settings.data_dir
@@ -267,8 +267,8 @@ async def _on_startup(app: Starlette, settings: Settings, engine: AsyncEngine) -
     """Demo mode: link the personas to the development issuer at this address
     (once the demo data is there; `./run seed` loads it into DATABASE_URL)."""
     if settings.is_demo and not settings.oidc_issuer:
-        from auth.dev_issuer import ensure_persona_links
-        from db.seed.loader import is_seeded
+        from demo.dev_issuer import ensure_persona_links
+        from demo.seed.loader import is_seeded
 
         if await is_seeded(engine):
             await ensure_persona_links(engine, settings.dev_issuer_url)

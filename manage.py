@@ -71,7 +71,7 @@ def migrate(args: argparse.Namespace) -> None:
 
 def seed(args: argparse.Namespace) -> None:
     from db.engine import create_engine
-    from db.seed import loader
+    from demo.seed import loader
 
     async def run() -> None:
         settings = load_settings()
@@ -109,7 +109,7 @@ def export_schema(args: argparse.Namespace) -> None:
 
 
 def mint_token(args: argparse.Namespace) -> None:
-    from auth.dev_issuer import DevIssuer
+    from demo.dev_issuer import DevIssuer
 
     settings = load_settings()
     if not settings.is_demo or settings.oidc_issuer:

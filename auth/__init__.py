@@ -6,6 +6,4 @@
 - ``auth.principal``: ``Principal``, ``PrincipalKind``.
 - ``auth.errors``: ``AuthenticationError``, ``IssuerUnavailableError``,
   ``www_authenticate``.
-- ``auth.dev_issuer``: ``DevIssuer``, ``ensure_persona_links``; and
-  ``auth.dev_issuer_routes``: ``dev_issuer_routes``. Demo mode only.
 """

@@ -1,1 +1,1 @@
-"""Data layer: models, engine and session factories, migrations, demo data."""
+"""Data layer: models, engine and session factories, migrations."""

@@ -44,7 +44,7 @@ class Server:
         given = os.environ.get(ENV)
         if given:
             return cls(admin_url=async_url(given))
-        from db import embedded
+        from demo import embedded
 
         folder = Path(tempfile.mkdtemp(prefix="cgtest-pg-"))
         server, url = embedded.start(folder / "pg", cleanup="delete")

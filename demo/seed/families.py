@@ -19,8 +19,8 @@ from db.enums import (
     OrderStatus,
     ParticipantRole,
 )
-from db.seed import words
-from db.seed.cases import (
+from demo.seed import words
+from demo.seed.cases import (
     CaseShape,
     OrderShape,
     add_children,
@@ -31,10 +31,10 @@ from db.seed.cases import (
     random_terms,
     tanf_until,
 )
-from db.seed.casework import CaseInfo, add_case_history, add_threads
-from db.seed.ledger import simulate
-from db.seed.money import ZERO, Payer, PayStyle, Spell, cents
-from db.seed.people import (
+from demo.seed.casework import CaseInfo, add_case_history, add_threads
+from demo.seed.ledger import simulate
+from demo.seed.money import ZERO, Payer, PayStyle, Spell, cents
+from demo.seed.people import (
     PartyRef,
     add_notification_preferences,
     add_obligee,
@@ -47,8 +47,8 @@ from db.seed.people import (
     work_history,
     years_before,
 )
-from db.seed.tables import Sink
-from db.seed.world import Office, World
+from demo.seed.tables import Sink
+from demo.seed.world import Office, World
 
 
 def random_payer(

@@ -14,10 +14,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.engine import create_engine
-from db.seed import personas as p
-from db.seed.generator import digest_batches, generate
-from db.seed.loader import LoadReport, digest, is_seeded, load
-from db.seed.tables import COLUMNS, MAX_BATCH_ROWS, TableBatch
+from demo.seed import personas as p
+from demo.seed.generator import digest_batches, generate
+from demo.seed.loader import LoadReport, digest, is_seeded, load
+from demo.seed.tables import COLUMNS, MAX_BATCH_ROWS, TableBatch
 from tests.support.databases import Server
 
 AS_OF = date(2026, 11, 20)

@@ -14,10 +14,10 @@ from db.enums import (
     NotificationChannel,
     NotificationTopic,
 )
-from db.seed import words
-from db.seed.money import Spell
-from db.seed.tables import Sink
-from db.seed.words import County
+from demo.seed import words
+from demo.seed.money import Spell
+from demo.seed.tables import Sink
+from demo.seed.words import County
 
 # Demo data only: real SSN digests are keyed with a secret, never a constant.
 SSN_KEY = b"demo-ssn-key"

@@ -14,10 +14,10 @@ import random
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from db.seed.families import add_family
-from db.seed.persona_family import add_personas
-from db.seed.tables import Sink, TableBatch
-from db.seed.world import build_world
+from demo.seed.families import add_family
+from demo.seed.persona_family import add_personas
+from demo.seed.tables import Sink, TableBatch
+from demo.seed.world import build_world
 
 CASES_PER_SCALE = 1_000
 CASES_PER_DRAIN = 250

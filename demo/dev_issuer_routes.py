@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from auth.dev_issuer import (
+from demo.dev_issuer import (
     DevIssuer,
     persona_client_id,
     persona_scopes,

@@ -17,12 +17,12 @@ from db.enums import (
     OrderStatus,
     ParticipantRole,
 )
-from db.seed import words
-from db.seed.casework import CaseInfo
-from db.seed.money import ZERO, OrderBook, Term, cents, per_period
-from db.seed.people import PartyRef, Person, between, years_before
-from db.seed.tables import Sink
-from db.seed.world import Office
+from demo.seed import words
+from demo.seed.casework import CaseInfo
+from demo.seed.money import ZERO, OrderBook, Term, cents, per_period
+from demo.seed.people import PartyRef, Person, between, years_before
+from demo.seed.tables import Sink
+from demo.seed.world import Office
 
 TermSpec = tuple[ObligationKind, Decimal, Frequency]
 

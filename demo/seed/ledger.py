@@ -1,7 +1,7 @@
 """The ledger simulation: one support order's money history, month by month.
 
 Obligations accrue on their due dates; payments arrive as
-:class:`db.seed.paying.PaymentPlan` plans them; each posted payment is recorded
+:class:`demo.seed.paying.PaymentPlan` plans them; each posted payment is recorded
 as a collection and applied with :func:`domain.allocation.allocate` to what is
 outstanding at that moment. Running totals per bucket keep it O(rows).
 
@@ -31,7 +31,7 @@ from db.enums import (
     PaymentSource,
     PaymentStatus,
 )
-from db.seed.money import (
+from demo.seed.money import (
     CENT,
     KIND_BUCKET,
     ZERO,
@@ -43,8 +43,8 @@ from db.seed.money import (
     next_month,
     payment_reference,
 )
-from db.seed.paying import PaymentPlan, Planned
-from db.seed.tables import Sink
+from demo.seed.paying import PaymentPlan, Planned
+from demo.seed.tables import Sink
 from domain.allocation import Slot, allocate
 
 INTEREST_RATE = Decimal("0.06")

@@ -1,6 +1,6 @@
 """The money vocabulary the demo ledger is simulated in: what an order owes,
 how an obligor pays, and exact-cent helpers. The simulation itself is in
-:mod:`db.seed.ledger`, the payment habits in :mod:`db.seed.paying`.
+:mod:`demo.seed.ledger`, the payment habits in :mod:`demo.seed.paying`.
 """
 
 from __future__ import annotations

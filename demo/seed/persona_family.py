@@ -23,24 +23,24 @@ from db.enums import (
     OrderStatus,
     ShareScope,
 )
-from db.seed import personas as p
-from db.seed.cases import (
+from demo.seed import personas as p
+from demo.seed.cases import (
     CaseShape,
     OrderShape,
     add_child,
     add_order,
     open_case,
 )
-from db.seed.casework import (
+from demo.seed.casework import (
     CaseInfo,
     add_case_history,
     add_hearing,
     add_thread,
     share_case,
 )
-from db.seed.ledger import simulate
-from db.seed.money import Payer, PayStyle, Spell
-from db.seed.people import (
+from demo.seed.ledger import simulate
+from demo.seed.money import Payer, PayStyle, Spell
+from demo.seed.people import (
     Address,
     PartyRef,
     Person,
@@ -52,8 +52,8 @@ from db.seed.people import (
     at,
     years_before,
 )
-from db.seed.tables import Sink
-from db.seed.world import World
+from demo.seed.tables import Sink
+from demo.seed.world import World
 
 PERSONA_STREAM = "case-gateway-personas"
 MONTHLY = Frequency.MONTHLY

@@ -21,8 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import NullPool
 
 from db.engine import async_url
-from db.seed.generator import generate
-from db.seed.tables import COLUMNS, TABLES
+from demo.seed.generator import generate
+from demo.seed.tables import COLUMNS, TABLES
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL

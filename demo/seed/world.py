@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from db.enums import AgencyKind, StaffRole
-from db.seed import help_content, personas, words
-from db.seed.tables import Sink
-from db.seed.words import County
+from demo.seed import help_content, personas, words
+from demo.seed.tables import Sink
+from demo.seed.words import County
 
 STATE = "TX"
 OFFICE_HOURS = "Monday to Friday, 8:00 a.m. to 5:00 p.m."

@@ -19,13 +19,13 @@ from db.enums import (
     SenderKind,
     ShareScope,
 )
-from db.seed import words
-from db.seed.money import Spell
-from db.seed.people import PartyRef, at, between
-from db.seed.tables import Sink
+from demo.seed import words
+from demo.seed.money import Spell
+from demo.seed.people import PartyRef, at, between
+from demo.seed.tables import Sink
 
 if TYPE_CHECKING:
-    from db.seed.world import Office, World
+    from demo.seed.world import Office, World
 
 
 @dataclass(slots=True)

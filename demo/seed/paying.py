@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from db.enums import Frequency, ObligationKind, PaymentSource
-from db.seed.money import CENT, ZERO, OrderBook, Payer, PayStyle, cents, per_period
+from demo.seed.money import CENT, ZERO, OrderBook, Payer, PayStyle, cents, per_period
 
 
 class Planned(NamedTuple):

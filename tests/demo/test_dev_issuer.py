@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from auth.dev_issuer import DevIssuer, ensure_persona_links
-from auth.dev_issuer_routes import dev_issuer_routes
 from auth.oidc import OIDCVerifier
 from db import models as m
-from db.seed.personas import PERSONAS
+from demo.dev_issuer import DevIssuer, ensure_persona_links
+from demo.dev_issuer_routes import dev_issuer_routes
+from demo.seed.personas import PERSONAS
 from tests.support import factories
 
 ISSUER_URL = "http://127.0.0.1:8000/dev-issuer"
@@ -30,7 +30,7 @@ PRIVATE_MEMBERS = {"d", "p", "q", "dp", "dq", "qi", "oth", "k"}
 
 @dataclass(frozen=True, slots=True)
 class Persona:
-    """A stand-in for ``db.seed.personas.Persona`` with the fields the issuer
+    """A stand-in for ``demo.seed.personas.Persona`` with the fields the issuer
     reads."""
 
     key: str

@@ -1,6 +1,6 @@
 """The development issuer: a real OIDC issuer for the demo personas.
 
-Mounted under ``/dev-issuer`` in demo mode only (see ``auth.dev_issuer_routes``).
+Mounted under ``/dev-issuer`` in demo mode only (see ``demo.dev_issuer_routes``).
 It signs RS256 tokens with a key generated on first use and kept in
 ``<data_dir>/dev-issuer/signing-key.json``; the gateway checks its tokens through
 the same discovery + JWKS path as any other issuer's.
@@ -36,7 +36,7 @@ _SCOPES_BY_KIND = {
 
 
 class Persona(Protocol):
-    """What the issuer needs of a demo persona (``db.seed.personas.Persona``):
+    """What the issuer needs of a demo persona (``demo.seed.personas.Persona``):
     its key, kind and row, exactly one of the three ids being set.
 
     Optional attributes are honoured when present: ``subject`` (default
@@ -85,7 +85,7 @@ def persona_scopes(persona: Persona) -> tuple[str, ...]:
 
 def _default_personas() -> Mapping[str, Persona]:
     # Imported late: the seed package is heavy and only demo mode needs it.
-    from db.seed.personas import PERSONAS
+    from demo.seed.personas import PERSONAS
 
     return PERSONAS
 
@@ -96,7 +96,7 @@ class DevIssuer:
     ``issuer_url`` is the issuer identifier (``settings.dev_issuer_url``) and the
     base of every URL in the discovery document; ``data_dir`` is where the signing
     key lives (``settings.data_dir``); ``personas`` defaults to
-    ``db.seed.personas.PERSONAS``.
+    ``demo.seed.personas.PERSONAS``.
     """
 
     def __init__(

@@ -1,0 +1,1 @@
+"""Demo-only code: the embedded PostgreSQL, the demo data, the development issuer."""
