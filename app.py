@@ -29,9 +29,9 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
-from auth.authenticate import Authenticator
-from auth.errors import AuthenticationError, www_authenticate
-from auth.oidc import OIDCVerifier
+from auth.authentication.authenticate import Authenticator
+from auth.authentication.errors import AuthenticationError, www_authenticate
+from auth.authentication.oidc import OIDCVerifier
 from db import migrate
 from db.engine import create_engine, create_sessionmaker, reads_of
 from loaders import Loaders

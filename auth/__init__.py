@@ -1,9 +1,6 @@
-"""Authentication (a bearer token -> a ``Principal``) and authorization policies.
+"""Who the caller is and what it may see: the entry for both halves.
 
-- ``auth.oidc``: ``OIDCVerifier``, bearer-token verification (joserfc).
-- ``auth.jwks``: ``IssuerKeys``, discovery + the JWKS cache and its refresh rules.
-- ``auth.authenticate``: ``Authenticator``, the ``Authorization`` header -> principal.
-- ``auth.principal``: ``Principal``, ``PrincipalKind``.
-- ``auth.errors``: ``AuthenticationError``, ``IssuerUnavailableError``,
-  ``www_authenticate``.
+- ``auth.authentication``: a bearer token -> a frozen ``Principal``
+  (``auth.principal``).
+- ``auth.authorization``: what a principal may read and do, decided per object.
 """

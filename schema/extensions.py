@@ -19,7 +19,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from auth.errors import www_authenticate
+from auth.authentication.errors import www_authenticate
 from schema.errors import GatewayError, Unauthenticated
 from schema.query import PUBLIC_FIELDS
 

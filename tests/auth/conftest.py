@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from auth.oidc import OIDCVerifier
+from auth.authentication.oidc import OIDCVerifier
 from tests.support.issuer import ManualClock, TestIssuer
 
 

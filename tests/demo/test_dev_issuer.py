@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from auth.oidc import OIDCVerifier
+from auth.authentication.oidc import OIDCVerifier
 from db import models as m
 from demo.dev_issuer import DevIssuer, ensure_persona_links
 from demo.dev_issuer_routes import dev_issuer_routes

@@ -15,9 +15,13 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.authenticate import Authenticator
-from auth.errors import AuthenticationError, IssuerUnavailableError, www_authenticate
-from auth.oidc import OIDCVerifier
+from auth.authentication.authenticate import Authenticator
+from auth.authentication.errors import (
+    AuthenticationError,
+    IssuerUnavailableError,
+    www_authenticate,
+)
+from auth.authentication.oidc import OIDCVerifier
 from auth.principal import Principal, PrincipalKind
 from db import models as m
 from tests.support import factories

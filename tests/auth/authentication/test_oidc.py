@@ -9,8 +9,8 @@ import time
 import httpx
 import pytest
 
-from auth.errors import AuthenticationError, IssuerUnavailableError
-from auth.oidc import OIDCVerifier
+from auth.authentication.errors import AuthenticationError, IssuerUnavailableError
+from auth.authentication.oidc import OIDCVerifier
 from tests.support.issuer import ManualClock, TestIssuer, tamper
 
 

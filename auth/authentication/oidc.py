@@ -2,7 +2,8 @@
 
 Each token is checked with joserfc: an allow-listed asymmetric algorithm (read
 from the header before any key lookup), a key the issuer publishes (see
-``auth.jwks``), the signature, then ``iss``, ``aud``, ``exp``, ``nbf`` and ``iat``.
+``auth.authentication.jwks``), the signature, then ``iss``, ``aud``, ``exp``,
+``nbf`` and ``iat``.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ from joserfc.errors import (
 )
 from joserfc.jws import JWSRegistry
 
-from auth.errors import invalid_token
-from auth.jwks import ASYMMETRIC_ALGORITHMS, IssuerKeys
+from auth.authentication.errors import invalid_token
+from auth.authentication.jwks import ASYMMETRIC_ALGORITHMS, IssuerKeys
 
 DEFAULT_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 MAX_TOKEN_LENGTH = 16 * 1024

@@ -27,7 +27,7 @@ from authlib.oidc.discovery import (  # type: ignore[import-untyped]
 from joserfc.errors import JoseError
 from joserfc.jwk import Key, KeySet, import_key
 
-from auth.errors import IssuerUnavailableError
+from auth.authentication.errors import IssuerUnavailableError
 
 log = logging.getLogger("gateway.auth")
 

@@ -7,8 +7,8 @@ import re
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from auth.errors import invalid_request, invalid_token
-from auth.oidc import OIDCVerifier, VerifiedToken
+from auth.authentication.errors import invalid_request, invalid_token
+from auth.authentication.oidc import OIDCVerifier, VerifiedToken
 from auth.principal import (
     Principal,
     PrincipalKind,
