@@ -87,6 +87,7 @@ def create_app(
             jwks_min_refresh_seconds=settings.oidc_jwks_min_refresh_seconds,
             jwks_max_age_seconds=settings.oidc_jwks_max_age_seconds,
             allow_insecure_http=settings.insecure_issuer_allowed,
+            token_types=settings.oidc_token_types,
         )
         app.state.settings = settings
         app.state.engine = engine

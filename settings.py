@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     oidc_jwks_min_refresh_seconds: float = 30.0
     oidc_jwks_max_age_seconds: float = 3600.0
     oidc_allow_insecure_http: bool | None = None
+    oidc_token_types: tuple[str, ...] = ("at+jwt", "application/at+jwt")
+    read_scope: str = "cases:read"
+    link_max_failures_per_subject: int = 5
+    link_max_failures_per_case: int = 10
+    link_lockout_minutes: int = 15
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_page_size: int = 100

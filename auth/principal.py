@@ -14,6 +14,9 @@ class PrincipalKind(StrEnum):
     PARTY = "party"
     STAFF = "staff"
     AGENCY = "agency"
+    #: A person with a valid login that is not linked to a party yet: they may
+    #: only link their account (``linkAccount``).
+    UNLINKED = "unlinked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +25,9 @@ class Principal:
 
     ``id`` is the row id in ``parties``, ``staff`` or ``agencies`` according to
     ``kind``; ``issuer`` and ``subject`` are the token's ``iss`` and ``sub``.
-    ``client_id`` is only set for agencies (client-credentials callers).
+    ``client_id`` is only set for agencies (client-credentials callers);
+    ``agency_id`` is the agency a staff member works for, or the agency itself.
+    An ``UNLINKED`` principal has ``id`` 0.
     """
 
     kind: PrincipalKind
@@ -31,6 +36,7 @@ class Principal:
     subject: str
     scopes: frozenset[str] = frozenset()
     client_id: str | None = None
+    agency_id: int | None = None
 
     @property
     def is_party(self) -> bool:
@@ -47,9 +53,18 @@ class Principal:
         """A partner agency calling with client credentials."""
         return self.kind is PrincipalKind.AGENCY
 
+    @property
+    def is_unlinked(self) -> bool:
+        """A login not yet linked to a party."""
+        return self.kind is PrincipalKind.UNLINKED
+
     def has_scope(self, scope: str) -> bool:
         """Whether the token granted ``scope``."""
         return scope in self.scopes
+
+
+#: Stands for "no caller" where a principal is needed: it may reach nothing.
+NOBODY = Principal(kind=PrincipalKind.UNLINKED, id=0, issuer="", subject="")
 
 
 def scopes_from_claims(claims: Mapping[str, Any]) -> frozenset[str]:

@@ -187,3 +187,14 @@ class ActorKind(StrEnum):
     STAFF = "staff"
     AGENCY = "agency"
     SYSTEM = "system"
+
+
+class AuditOutcome(StrEnum):
+    """How an audited read or change ended."""
+
+    ALLOWED = "allowed"
+    REDACTED = "redacted"
+    DENIED = "denied"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    LOCKED = "locked"

@@ -196,7 +196,7 @@ class DevIssuer:
             "scope": " ".join(scopes),
         }
         claims.update(extra_claims or {})
-        header = {"typ": "JWT", "alg": ALGORITHM, "kid": self.kid}
+        header = {"typ": "at+jwt", "alg": ALGORITHM, "kid": self.kid}
         return jwt.encode(header, claims, self.signing_key, algorithms=[ALGORITHM])
 
     def mint_for_persona(self, key: str) -> str:

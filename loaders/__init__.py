@@ -8,15 +8,17 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from auth.principal import Principal
+from loaders.access import AccessByCaseIdLoader
+from loaders.audit import AuditEventsByCaseIdLoader
 from loaders.balance import BalanceByOrderIdLoader, LedgerSumsByOrderIdLoader
 from loaders.case import (
     CaseByIdLoader,
     CaseByNumberLoader,
     CasesByPartyIdLoader,
     OfficeByIdLoader,
-    ParticipantsByCaseIdLoader,
-    RolesByPartyIdLoader,
     StaffByIdLoader,
+    VisibleCasesLoader,
 )
 from loaders.case_record import (
     ActivitiesByCaseIdLoader,
@@ -36,7 +38,11 @@ from loaders.order import (
     OrderByIdLoader,
     OrdersByCaseIdLoader,
 )
-from loaders.party import PartyByIdLoader
+from loaders.party import (
+    ParticipantsByCaseIdLoader,
+    PartyByIdLoader,
+    PartyNodeLoader,
+)
 from loaders.payment import (
     AllocationsByPaymentIdLoader,
     DisbursementsByPaymentIdLoader,
@@ -54,17 +60,34 @@ from loaders.personal import (
 class Loaders:
     """The request's loaders; each is built on first use."""
 
-    def __init__(self, engine: AsyncEngine, as_of: date) -> None:
+    def __init__(
+        self, engine: AsyncEngine, as_of: date, principal: Principal | None = None
+    ) -> None:
         self.engine = engine
         self.as_of = as_of
+        #: Whose request this is: loaders that find entry points (a case by
+        #: number, a node by id, a page of cases) only find what it may reach.
+        self.principal = principal
+
+    @cached_property
+    def access_by_case_id(self) -> AccessByCaseIdLoader:
+        return AccessByCaseIdLoader(self.engine, self.principal)
+
+    @cached_property
+    def visible_cases(self) -> VisibleCasesLoader:
+        return VisibleCasesLoader(self.engine, self.principal)
+
+    @cached_property
+    def party_node(self) -> PartyNodeLoader:
+        return PartyNodeLoader(self.engine, self.principal)
+
+    @cached_property
+    def audit_events_by_case_id(self) -> AuditEventsByCaseIdLoader:
+        return AuditEventsByCaseIdLoader(self.engine)
 
     @cached_property
     def party_by_id(self) -> PartyByIdLoader:
         return PartyByIdLoader(self.engine)
-
-    @cached_property
-    def roles_by_party_id(self) -> RolesByPartyIdLoader:
-        return RolesByPartyIdLoader(self.engine)
 
     @cached_property
     def cases_by_party_id(self) -> CasesByPartyIdLoader:
@@ -72,11 +95,11 @@ class Loaders:
 
     @cached_property
     def case_by_id(self) -> CaseByIdLoader:
-        return CaseByIdLoader(self.engine)
+        return CaseByIdLoader(self.engine, self.principal)
 
     @cached_property
     def case_by_number(self) -> CaseByNumberLoader:
-        return CaseByNumberLoader(self.engine)
+        return CaseByNumberLoader(self.engine, self.principal)
 
     @cached_property
     def participants_by_case_id(self) -> ParticipantsByCaseIdLoader:
@@ -104,7 +127,7 @@ class Loaders:
 
     @cached_property
     def order_by_id(self) -> OrderByIdLoader:
-        return OrderByIdLoader(self.engine)
+        return OrderByIdLoader(self.engine, self.principal)
 
     @cached_property
     def obligations_by_order_id(self) -> ObligationsByOrderIdLoader:
@@ -129,7 +152,7 @@ class Loaders:
 
     @cached_property
     def payment_by_id(self) -> PaymentByIdLoader:
-        return PaymentByIdLoader(self.engine)
+        return PaymentByIdLoader(self.engine, self.principal)
 
     @cached_property
     def allocations_by_payment_id(self) -> AllocationsByPaymentIdLoader:
@@ -161,7 +184,7 @@ class Loaders:
 
     @cached_property
     def thread_by_id(self) -> ThreadByIdLoader:
-        return ThreadByIdLoader(self.engine)
+        return ThreadByIdLoader(self.engine, self.principal)
 
     @cached_property
     def messages_by_thread_id(self) -> MessagesByThreadIdLoader:

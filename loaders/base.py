@@ -19,6 +19,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
+from auth.principal import NOBODY, Principal
+
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
@@ -37,10 +39,14 @@ class SqlLoader(DataLoader[K, V]):
         self.engine = engine
         self.params = params
 
+    def query(self) -> Executable:
+        """The batch's statement (``statement``, unless built per request)."""
+        return self.statement
+
     async def fetch(self, keys: Sequence[Any], **params: Any) -> Sequence[Row[Any]]:
         async with self.engine.connect() as conn:
             result = await conn.execute(
-                self.statement, {"keys": list(keys), **self.params, **params}
+                self.query(), {"keys": list(keys), **self.params, **params}
             )
             return result.all()
 
@@ -67,3 +73,22 @@ class ManyByKey(SqlLoader[K, "list[Row[Any]]"]):
         for row in await self.fetch(keys):
             grouped[getattr(row, field)].append(row)
         return [grouped.get(key, []) for key in keys]
+
+
+class VisibleOneByKey(OneByKey[K]):
+    """One row per key, among the rows the request's principal may reach: the
+    statement is built once per loader from the principal (``build``), with
+    the visibility rule in its WHERE clause, so a hidden row is a missing one."""
+
+    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+        super().__init__(engine)
+        self.principal = principal
+        self._query: Executable | None = None
+
+    def build(self, principal: Principal) -> Executable:
+        raise NotImplementedError
+
+    def query(self) -> Executable:
+        if self._query is None:
+            self._query = self.build(self.principal or NOBODY)
+        return self._query

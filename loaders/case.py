@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, func, select
+from aiodataloader import DataLoader
+from sqlalchemy import any_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import Executable
 
+from auth.authorization.filters import case_visible
+from auth.principal import NOBODY, Principal
 from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
-from loaders.base import ID_KEYS, TEXT_KEYS, ManyByKey, OneByKey
+from loaders.base import ID_KEYS, TEXT_KEYS, OneByKey, VisibleOneByKey
 from loaders.ids import global_id
-from loaders.paging import LIMIT, PagedLoader
+from loaders.paging import LIMIT, Page, PagedLoader
 
 CASE_COLUMNS = (
     Case.id.label("pk"),
@@ -24,47 +32,28 @@ CASE_COLUMNS = (
     Case.caseworker_id,
     Case.opened_on,
     Case.closed_on,
+    Case.updated_at,
 )
 
 
-class CaseByIdLoader(OneByKey[int]):
-    statement = select(*CASE_COLUMNS).where(Case.id == any_(ID_KEYS))
+class CaseByIdLoader(VisibleOneByKey[int]):
+    """A case the principal may reach, by id (else None)."""
 
-
-class CaseByNumberLoader(OneByKey[str]):
-    key_field = "case_number"
-    statement = select(*CASE_COLUMNS).where(Case.case_number == any_(TEXT_KEYS))
-
-
-class RolesByPartyIdLoader(ManyByKey[int]):
-    """(case id, role) of every case a party is on: the basis of what they see."""
-
-    key_field = "party_id"
-    statement = (
-        select(CaseParticipant.party_id, CaseParticipant.case_id, CaseParticipant.role)
-        .where(CaseParticipant.party_id == any_(ID_KEYS))
-        .order_by(CaseParticipant.case_id)
-    )
-
-
-class ParticipantsByCaseIdLoader(ManyByKey[int]):
-    """Who is on each case and in which role: names only, nothing personal."""
-
-    key_field = "case_id"
-    statement = (
-        select(
-            CaseParticipant.case_id,
-            CaseParticipant.role,
-            Party.id.label("pk"),
-            global_id("Party", Party.id).label("id"),
-            Party.first_name,
-            Party.middle_name,
-            Party.last_name,
+    def build(self, principal: Principal) -> Executable:
+        return select(*CASE_COLUMNS).where(
+            Case.id == any_(ID_KEYS), case_visible(principal, Case.id)
         )
-        .join(Party, Party.id == CaseParticipant.party_id)
-        .where(CaseParticipant.case_id == any_(ID_KEYS))
-        .order_by(CaseParticipant.case_id, CaseParticipant.role, Party.id)
-    )
+
+
+class CaseByNumberLoader(VisibleOneByKey[str]):
+    """A case the principal may reach, by its number (else None)."""
+
+    key_field = "case_number"
+
+    def build(self, principal: Principal) -> Executable:
+        return select(*CASE_COLUMNS).where(
+            Case.case_number == any_(TEXT_KEYS), case_visible(principal, Case.id)
+        )
 
 
 class OfficeByIdLoader(OneByKey[int]):
@@ -134,3 +123,69 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
             .where(page.c.rank <= LIMIT)
             .order_by(page.c.parent_key, page.c.rank)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilterArgs:
+    """A page of the cases a principal may reach, by case number, filtered."""
+
+    first: int
+    after: str | None = None
+    status: CaseStatus | None = None
+    county: str | None = None
+    case_number: str | None = None
+    participant_name: str | None = None
+    updated_since: datetime | None = None
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
+    """Pages of ``cases(first:, after:, filter:)``: one statement per page,
+    the visibility rule in its WHERE clause."""
+
+    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.principal = principal or NOBODY
+
+    def build(self, args: CaseFilterArgs) -> Any:
+        query = select(*CASE_COLUMNS).where(case_visible(self.principal, Case.id))
+        if args.after is not None:
+            query = query.where(Case.case_number > args.after)
+        if args.status is not None:
+            query = query.where(Case.status == args.status)
+        if args.case_number is not None:
+            query = query.where(Case.case_number == args.case_number)
+        if args.updated_since is not None:
+            query = query.where(Case.updated_at >= args.updated_since)
+        if args.county is not None:
+            office = select(Agency.id).where(
+                func.lower(Agency.county) == args.county.lower()
+            )
+            query = query.where(Case.office_id.in_(office))
+        if args.participant_name is not None:
+            cp = aliased(CaseParticipant)
+            person = aliased(Party)
+            full = person.first_name + " " + person.last_name
+            query = query.where(
+                exists().where(
+                    cp.case_id == Case.id,
+                    person.id == cp.party_id,
+                    full.ilike(_like(args.participant_name), escape="\\"),
+                )
+            )
+        return query.order_by(Case.case_number).limit(args.first + 1)
+
+    async def batch_load_fn(
+        self, keys: Sequence[CaseFilterArgs]
+    ) -> list[Page[CaseFilterArgs]]:
+        pages: list[Page[CaseFilterArgs]] = []
+        async with self.engine.connect() as conn:
+            for args in keys:
+                rows = list((await conn.execute(self.build(args))).all())
+                pages.append(Page(rows[: args.first], len(rows) > args.first))
+        return pages

@@ -32,6 +32,7 @@ class ActivitiesByCaseIdLoader(ManyByKey[int]):
             CaseActivity.occurred_at,
             CaseActivity.code,
             CaseActivity.description,
+            CaseActivity.discloses_location,
         )
         .where(CaseActivity.case_id == any_(ID_KEYS))
         .order_by(CaseActivity.case_id, CaseActivity.occurred_at.desc())
@@ -46,6 +47,7 @@ class DocumentsByCaseIdLoader(ManyByKey[int]):
             CaseDocument.kind,
             CaseDocument.title,
             CaseDocument.sent_on,
+            CaseDocument.discloses_location,
         )
         .where(CaseDocument.case_id == any_(ID_KEYS))
         .order_by(CaseDocument.case_id, CaseDocument.sent_on.desc())

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from sqlalchemy import any_, func, select
+from sqlalchemy.orm import aliased
 
+from auth.authorization.filters import child_protected
 from db.models import CaseChild, Child, InsuranceCoverage
 from loaders.base import ID_KEYS, ManyByKey
 from loaders.ids import global_id
 
+_other = aliased(CaseChild)
+_CASES_OF_CHILD = (
+    select(_other.case_id).where(_other.child_id == Child.id).scalar_subquery()
+)
+
+#: Every child row carries the child's cases (the rules look at the caller's
+#: access to each) and whether the child lives with a protected person.
 CHILD_COLUMNS = (
     Child.id.label("pk"),
     global_id("Child", Child.id).label("id"),
@@ -19,6 +28,8 @@ CHILD_COLUMNS = (
     Child.city,
     Child.state,
     Child.postal_code,
+    func.array(_CASES_OF_CHILD).label("case_ids"),
+    child_protected(Child.id).label("protected"),
 )
 
 
@@ -32,11 +43,6 @@ class ChildrenByCaseIdLoader(ManyByKey[int]):
     )
 
 
-_CASES_OF_CHILD = (
-    select(CaseChild.case_id).where(CaseChild.child_id == Child.id).scalar_subquery()
-)
-
-
 class ChildrenByPolicyIdLoader(ManyByKey[int]):
     """Children a policy covers, with the cases each is on (for the rights)."""
 
@@ -45,7 +51,6 @@ class ChildrenByPolicyIdLoader(ManyByKey[int]):
         select(
             InsuranceCoverage.policy_id,
             *CHILD_COLUMNS,
-            func.array(_CASES_OF_CHILD).label("case_ids"),
         )
         .join(Child, Child.id == InsuranceCoverage.child_id)
         .where(InsuranceCoverage.policy_id == any_(ID_KEYS))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, and_, any_, func, select
+from sqlalchemy import ColumnElement, Select, and_, any_, false, func, select
+from sqlalchemy.sql import Executable
 
+from auth.authorization.filters import case_visible
+from auth.principal import Principal
 from db.enums import SenderKind
 from db.models import Case as CaseModel
 from db.models import Message, MessageThread, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, OneByKey
+from loaders.base import ID_KEYS, ManyByKey, OneByKey, VisibleOneByKey
 from loaders.ids import global_id
 
 _UNREAD = and_(Message.read_at.is_(None), Message.sender_kind == SenderKind.STAFF)
@@ -43,8 +46,18 @@ def _threads() -> Select[Any]:
     )
 
 
-class ThreadByIdLoader(OneByKey[int]):
-    statement = _threads().where(MessageThread.id == any_(ID_KEYS))
+class ThreadByIdLoader(VisibleOneByKey[int]):
+    """A thread for the party it belongs to, or a caseworker of its case
+    (``rules.TYPES['MessageThread']``); else None."""
+
+    def build(self, principal: Principal) -> Executable:
+        if principal.is_party:
+            mine: ColumnElement[bool] = MessageThread.party_id == principal.id
+        elif principal.is_staff:
+            mine = case_visible(principal, MessageThread.case_id)
+        else:
+            mine = false()
+        return _threads().where(MessageThread.id == any_(ID_KEYS), mine)
 
 
 class ThreadsByPartyIdLoader(ManyByKey[int]):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from sqlalchemy import any_, select
+from sqlalchemy.sql import Executable
 
+from auth.authorization.filters import case_visible
+from auth.principal import Principal
 from db.models import Obligation, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, OneByKey
+from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
 
 ORDER_COLUMNS = (
@@ -21,8 +24,14 @@ ORDER_COLUMNS = (
 )
 
 
-class OrderByIdLoader(OneByKey[int]):
-    statement = select(*ORDER_COLUMNS).where(SupportOrder.id == any_(ID_KEYS))
+class OrderByIdLoader(VisibleOneByKey[int]):
+    """An order on a case the principal may reach (else None)."""
+
+    def build(self, principal: Principal) -> Executable:
+        return select(*ORDER_COLUMNS).where(
+            SupportOrder.id == any_(ID_KEYS),
+            case_visible(principal, SupportOrder.case_id),
+        )
 
 
 class OrdersByCaseIdLoader(ManyByKey[int]):

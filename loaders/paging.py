@@ -14,7 +14,7 @@ import json
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import BigInteger, bindparam
@@ -47,6 +47,11 @@ def _checked(expected: type, value: Any) -> Any:
     """One keyset value, exactly of the type this list's cursor carries."""
     if expected is date and isinstance(value, str) and len(value) == 10:
         return date.fromisoformat(value)
+    if expected is datetime and isinstance(value, str) and len(value) <= 40:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            raise CursorError("invalid cursor")
+        return parsed
     if expected is int and type(value) is int and 0 < value <= MAX_ID:
         return value
     if (

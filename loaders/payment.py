@@ -7,10 +7,13 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import any_, func, select, tuple_
+from sqlalchemy.sql import Executable
 
+from auth.authorization.filters import case_visible
+from auth.principal import Principal
 from db.enums import LedgerEntryType
 from db.models import Disbursement, LedgerEntry, Payment, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, OneByKey
+from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
 from loaders.paging import LIMIT, PagedLoader
 
@@ -38,14 +41,18 @@ class PaymentPageArgs:
     until: date | None = None
 
 
-class PaymentByIdLoader(OneByKey[int]):
-    """A payment with the case it belongs to (for the viewer's rights)."""
+class PaymentByIdLoader(VisibleOneByKey[int]):
+    """A payment on a case the principal may reach (else None)."""
 
-    statement = (
-        select(*PAYMENT_COLUMNS, SupportOrder.case_id)
-        .join(SupportOrder, SupportOrder.id == Payment.order_id)
-        .where(Payment.id == any_(ID_KEYS))
-    )
+    def build(self, principal: Principal) -> Executable:
+        return (
+            select(*PAYMENT_COLUMNS, SupportOrder.case_id)
+            .join(SupportOrder, SupportOrder.id == Payment.order_id)
+            .where(
+                Payment.id == any_(ID_KEYS),
+                case_visible(principal, SupportOrder.case_id),
+            )
+        )
 
 
 class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
@@ -58,9 +65,16 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
             )
             .label("rank")
         )
-        inner = select(
-            Payment.order_id.label("parent_key"), *PAYMENT_COLUMNS, rank
-        ).where(Payment.order_id == any_(ID_KEYS))
+        inner = (
+            select(
+                Payment.order_id.label("parent_key"),
+                *PAYMENT_COLUMNS,
+                SupportOrder.case_id,
+                rank,
+            )
+            .join(SupportOrder, SupportOrder.id == Payment.order_id)
+            .where(Payment.order_id == any_(ID_KEYS))
+        )
         if args.after is not None:
             inner = inner.where(
                 tuple_(Payment.collected_on, Payment.id) < tuple_(*args.after)

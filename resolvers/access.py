@@ -1,13 +1,14 @@
-"""The principal behind a request, for resolvers that need one."""
+"""The principal behind a request, its access to a case, and the rows of a
+list it may see (all decided by ``auth.authorization``)."""
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Sequence
 from typing import Any
 
-from aiodataloader import DataLoader
-
-from auth import policy
+from auth.authorization import policy
+from auth.authorization.access import CaseAccess
+from auth.authorization.rules import TYPES
 from auth.principal import Principal
 from schema.context import Info
 from schema.errors import Unauthenticated
@@ -28,18 +29,17 @@ def party_id(info: Info) -> int | None:
     return found.id if found.is_party else None
 
 
-async def load_on_visible_case(
-    info: Info, loader: DataLoader[Any, Any], key: Hashable, case_of: str = "case_id"
-) -> Any:
-    """The row ``loader`` finds for ``key`` if it belongs to a case the viewer
-    may see, else None: someone else's object answers exactly like a missing
-    one, and through the same statements (the viewer's cases are looked up
-    first, whether or not the object exists)."""
-    principal(info)
-    await policy.case_roles(info.context)
-    row = await loader.load(key)
-    if row is None or not await policy.can_see_case(
-        info.context, getattr(row, case_of)
-    ):
-        return None
-    return row
+async def case_access(info: Info, case_id: int) -> CaseAccess:
+    """The caller's access to one case (batched, once per case a request)."""
+    return await info.context.loaders.access_by_case_id.load(case_id)
+
+
+async def visible_rows(
+    info: Info, type_name: str, case_id: int, rows: Sequence[Any]
+) -> list[Any]:
+    """The rows of a list on case ``case_id`` that the caller may see
+    (``rules.TYPES[type_name]``: owners, protections)."""
+    me = principal(info)
+    access = await case_access(info, case_id)
+    rule = TYPES[type_name]
+    return [row for row in rows if not policy.row_hidden(me, rule, access, row)]

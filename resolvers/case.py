@@ -1,14 +1,14 @@
-"""Cases and what hangs off them, filtered through the viewer's rights."""
+"""Cases and what hangs off them. Which cases a caller reaches is decided in
+SQL (``auth.authorization.filters``); which fields and rows they read of a
+case, by the declared rules (guards, ``visible_rows``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from auth import policy
 from db.enums import ParticipantRole
-from resolvers import child
-from resolvers.access import load_on_visible_case, principal
+from resolvers.access import case_access, principal, visible_rows
 from schema.context import Info
 
 _OTHER_ROLE = {
@@ -16,32 +16,39 @@ _OTHER_ROLE = {
     ParticipantRole.OBLIGEE: ParticipantRole.OBLIGOR,
     ParticipantRole.CARETAKER: ParticipantRole.OBLIGOR,
 }
+_ROLE_ORDER = (
+    ParticipantRole.OBLIGOR,
+    ParticipantRole.OBLIGEE,
+    ParticipantRole.CARETAKER,
+)
+
+
+def reached(info: Info, row: Any) -> Any:
+    """A case row the caller reached: caseworker and partner reads are
+    audited."""
+    if row is not None:
+        info.context.audit.case_read(row.pk)
+    return row
 
 
 async def by_id(info: Info, case_id: int) -> Any:
-    """The case, or None when it does not exist or the viewer may not see it."""
+    """The case, or None when it does not exist or the caller may not see it."""
     principal(info)
-    if not await policy.can_see_case(info.context, case_id):
-        return None
-    return await info.context.loaders.case_by_id.load(case_id)
+    return reached(info, await info.context.loaders.case_by_id.load(case_id))
 
 
 async def by_number(info: Info, number: str) -> Any:
-    """Same answer for someone else's case as for a number that does not exist,
-    reached through the same statements (the viewer's cases first)."""
+    """Same answer, through the same single statement, for a case the caller
+    may not see as for a number that does not exist."""
     principal(info)
     if len(number) != 10 or not (number.isascii() and number.isdigit()):
         return None
-    loader = info.context.loaders.case_by_number
-    return await load_on_visible_case(info, loader, number, case_of="pk")
+    return reached(info, await info.context.loaders.case_by_number.load(number))
 
 
 async def viewer_role(info: Info, case_id: int) -> ParticipantRole | None:
-    roles = (await policy.case_roles(info.context)).get(case_id, frozenset())
-    for role in (ParticipantRole.OBLIGOR, ParticipantRole.OBLIGEE):
-        if role in roles:
-            return role
-    return next(iter(roles), None)
+    roles = (await case_access(info, case_id)).roles
+    return next((role for role in _ROLE_ORDER if role in roles), None)
 
 
 async def participants(info: Info, case_id: int) -> list[Any]:
@@ -49,7 +56,7 @@ async def participants(info: Info, case_id: int) -> list[Any]:
 
 
 async def other_party(info: Info, case_id: int) -> Any:
-    """The parent on the other side of the case: the name is all that shows."""
+    """The parent on the other side of the case."""
     mine = await viewer_role(info, case_id)
     if mine is None:
         return None
@@ -61,8 +68,7 @@ async def other_party(info: Info, case_id: int) -> Any:
 
 
 async def children(info: Info, case_id: int) -> list[Any]:
-    rows = await info.context.loaders.children_by_case_id.load(case_id)
-    return await child.as_seen(info, rows, lambda row: (case_id,))
+    return await info.context.loaders.children_by_case_id.load(case_id)
 
 
 async def orders(info: Info, case_id: int) -> list[Any]:
@@ -78,18 +84,20 @@ async def hearings(info: Info, case_id: int, upcoming_only: bool) -> list[Any]:
 
 
 async def activities(info: Info, case_id: int) -> list[Any]:
-    return await info.context.loaders.activities_by_case_id.load(case_id)
+    rows = await info.context.loaders.activities_by_case_id.load(case_id)
+    return await visible_rows(info, "CaseActivity", case_id, rows)
 
 
 async def documents(info: Info, case_id: int) -> list[Any]:
-    return await info.context.loaders.documents_by_case_id.load(case_id)
+    rows = await info.context.loaders.documents_by_case_id.load(case_id)
+    return await visible_rows(info, "CaseDocument", case_id, rows)
 
 
 async def message_threads(info: Info, case_id: int) -> list[Any]:
-    """The viewer's own threads about this case (never the other parent's)."""
-    me = principal(info)
+    """A parent's own threads about this case (never the other parent's); a
+    caseworker's view of all of them."""
     rows = await info.context.loaders.threads_by_case_id.load(case_id)
-    return [row for row in rows if me.is_party and row.party_id == me.id]
+    return await visible_rows(info, "MessageThread", case_id, rows)
 
 
 async def office(info: Info, office_id: int) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from loaders import ids
 from resolvers import case, message, order, payment
-from resolvers.access import party_id, principal
+from resolvers.access import principal
 from schema.context import Info
 
 
@@ -25,6 +25,6 @@ async def node(info: Info, global_id: str) -> Any:
         return await payment.by_id(info, pk)
     if type_name == "MessageThread":
         return await message.thread_by_id(info, pk)
-    if type_name == "Party" and party_id(info) == pk:
-        return await info.context.loaders.party_by_id.load(pk)
+    if type_name == "Party":
+        return await info.context.loaders.party_node.load(pk)
     return None

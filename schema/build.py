@@ -9,7 +9,12 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from schema.case import Case
+from schema.child import Child
 from schema.extensions import AuthenticationGate
+from schema.party import Party
+from schema.payment import Payment
+from schema.permissions import guard_fields
 from schema.query import Query
 
 #: Parsed and validated documents kept per process (bounded LRU caches).
@@ -24,6 +29,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: ValidationCache(maxsize=CACHE_SIZE),
         AuthenticationGate,
     ]
+    guard_fields([Party, Child, Case, Payment])
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(

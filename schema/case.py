@@ -16,7 +16,9 @@ from db.enums import (
     ParticipantRole,
     StaffRole,
 )
+from resolvers import audit
 from resolvers import case as resolve
+from schema.audit import AuditEventConnection
 from schema.child import Child
 from schema.context import Info
 from schema.message import MessageThread
@@ -89,8 +91,11 @@ class Case(RowBacked, Node):
     assistance_status: AssistanceStatus
     opened_on: date
     closed_on: date | None
+    updated_at: datetime = strawberry.field(
+        description="When the case record last changed."
+    )
 
-    @strawberry.field(description="Your role on this case.")
+    @strawberry.field(description="Your role on this case (parents).")
     async def my_role(self, info: Info) -> ParticipantRole | None:
         return await resolve.viewer_role(info, self.pk)
 
@@ -106,7 +111,7 @@ class Case(RowBacked, Node):
     async def participants(self, info: Info) -> list[Participant]:
         return await resolve.participants(info, self.pk)
 
-    @strawberry.field(description="The parent on the other side: name only.")
+    @strawberry.field(description="Parents: the parent on the other side (their name).")
     async def other_party(self, info: Info) -> Party | None:
         return await resolve.other_party(info, self.pk)  # type: ignore[no-any-return]
 
@@ -130,9 +135,19 @@ class Case(RowBacked, Node):
     async def documents(self, info: Info) -> list[CaseDocument]:
         return await resolve.documents(info, self.pk)
 
-    @strawberry.field(description="Your conversations about this case.")
+    @strawberry.field(
+        description="Parents: your conversations about this case; caseworkers: all."
+    )
     async def message_threads(self, info: Info) -> list[MessageThread]:
         return await resolve.message_threads(info, self.pk)
+
+    @strawberry.field(
+        description="Caseworkers: who read or changed what on this case, newest first."
+    )
+    async def audit_trail(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> AuditEventConnection | None:
+        return await audit.audit_trail(info, self.pk, first, after)  # type: ignore[return-value]
 
 
 @strawberry.type

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
+    from auth.audit import AuditLog
     from auth.principal import Principal
-    from db.enums import ParticipantRole
     from loaders import Loaders
     from settings import Settings
 
@@ -31,8 +31,9 @@ class Context:
     principal: Principal | None
     loaders: Loaders
     as_of: date
-    #: The viewer's roles per case id, once looked up (see auth.policy).
-    case_roles: dict[int, frozenset[ParticipantRole]] | None = field(default=None)
+    #: What this request read of personal data and cases; written before the
+    #: response leaves (``auth.audit``).
+    audit: AuditLog
 
 
 Info = strawberry.Info[Context, None]

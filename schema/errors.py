@@ -26,3 +26,7 @@ class Unauthenticated(GatewayError):
 
 class Forbidden(GatewayError):
     code = "FORBIDDEN"
+
+
+class AccountNotLinked(GatewayError):
+    code = "ACCOUNT_NOT_LINKED"

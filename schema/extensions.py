@@ -19,9 +19,14 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from auth.authentication.errors import www_authenticate
-from schema.errors import GatewayError, Unauthenticated
+from auth.authentication.errors import AuthenticationError, www_authenticate
+from db.enums import ShareScope
+from schema.context import Context
+from schema.errors import AccountNotLinked, Forbidden, GatewayError, Unauthenticated
 from schema.query import PUBLIC_FIELDS
+
+#: Root fields a login not yet linked to a party may ask for (besides public).
+LINKING_FIELDS = frozenset({"linkAccount"})
 
 log = logging.getLogger("gateway.errors")
 
@@ -60,23 +65,59 @@ def root_fields(document: DocumentNode, operation_name: str | None) -> set[str]:
 
 
 class AuthenticationGate(SchemaExtension):
-    """Anonymous callers may read the public fields only. Anything else is
-    refused before execution starts (no resolver runs, no query is made) with
-    HTTP 401 and an RFC 6750 challenge."""
+    """Who may ask for which root fields, decided before execution starts (no
+    resolver runs, no query is made):
+
+    - anonymous callers: the public fields only, else HTTP 401 and an RFC 6750
+      challenge;
+    - a token without the read scope (``settings.read_scope`` for people,
+      ``case:read`` for partner agencies): the public fields only, else HTTP
+      403 ``FORBIDDEN`` naming the scope (``insufficient_scope``);
+    - a login not linked to a party yet: the public fields and
+      ``linkAccount``, else HTTP 403 ``ACCOUNT_NOT_LINKED``.
+    """
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
         document = self.execution_context.graphql_document
-        if context.principal is None and document is not None:
+        if document is not None:
             asked = root_fields(document, self.execution_context.operation_name)
-            if not asked <= PUBLIC_FIELDS:
+            refusal = self._refusal(context, asked - PUBLIC_FIELDS)
+            if refusal is not None:
+                error, status, challenge = refusal
                 self.execution_context.result = ExecutionResult(
-                    data=None,
-                    errors=[Unauthenticated("authentication required")],
+                    data=None, errors=[error]
                 )
-                context.response.status_code = 401
-                context.response.headers["WWW-Authenticate"] = www_authenticate(None)
+                context.response.status_code = status
+                if challenge is not None:
+                    context.response.headers["WWW-Authenticate"] = challenge
         yield
+
+    @staticmethod
+    def _refusal(
+        context: Context, asked: set[str]
+    ) -> tuple[GatewayError, int, str | None] | None:
+        if not asked:
+            return None
+        principal = context.principal
+        if principal is None:
+            error = Unauthenticated("authentication required")
+            return error, 401, www_authenticate(None)
+        scope = (
+            str(ShareScope.CASE_READ)
+            if principal.is_agency
+            else context.settings.read_scope
+        )
+        if not principal.has_scope(scope):
+            challenge = www_authenticate(
+                AuthenticationError("insufficient_scope", f"needs scope {scope}")
+            )
+            message = f"the token does not grant the {scope} scope"
+            return Forbidden(message, scope=scope), 403, challenge
+        if principal.is_unlinked and not asked <= LINKING_FIELDS:
+            message = "link your login to your case first (linkAccount)"
+            return AccountNotLinked(message), 403, None
+        return None
 
 
 _SUGGESTION = re.compile(r" Did you mean [^?]*\?")

@@ -22,13 +22,6 @@ if TYPE_CHECKING:
     from schema.case import CaseConnection
 
 
-@strawberry.type(description="A person on a case, as other people see them.")
-class Party(RowBacked, Node):
-    first_name: str
-    middle_name: str | None
-    last_name: str
-
-
 @strawberry.type(description="A mailing address.")
 class Address:
     line1: str | None
@@ -36,6 +29,45 @@ class Address:
     city: str | None
     state: str | None
     postal_code: str | None
+
+
+def _address(row: object) -> Address:
+    return Address(
+        line1=row.address_line1,  # type: ignore[attr-defined]
+        line2=row.address_line2,  # type: ignore[attr-defined]
+        city=row.city,  # type: ignore[attr-defined]
+        state=row.state,  # type: ignore[attr-defined]
+        postal_code=row.postal_code,  # type: ignore[attr-defined]
+    )
+
+
+@strawberry.type(
+    description=(
+        "A person on a case. Everyone who sees the case sees the name; the "
+        "rest is for the person, caseworkers, and partners whose share grants "
+        "personal data, and never leaves for a protected person (null)."
+    )
+)
+class Party(RowBacked, Node):
+    pk: strawberry.Private[int]
+    first_name: str
+    middle_name: str | None
+    last_name: str
+    date_of_birth: date | None
+    masked_ssn: str | None = strawberry.field(description="Like ***-**-6789.")
+    phone: str | None
+    email: str | None
+    family_violence_indicator: bool | None = strawberry.field(
+        description="Caseworkers and partners: a family-violence indicator is set.",
+    )
+
+    @strawberry.field
+    def mailing_address(self) -> Address | None:
+        return _address(self)
+
+    @strawberry.field(description="Jobs, as reported or verified.")
+    async def employments(self, info: Info) -> list[Employment] | None:
+        return await resolve.employments(info, self.pk)
 
 
 @strawberry.type(description="You: your profile, contact details and records.")
@@ -52,13 +84,7 @@ class Viewer(RowBacked, Node):
 
     @strawberry.field(description="Your mailing address.")
     def mailing_address(self) -> Address:
-        return Address(
-            line1=self.address_line1,  # type: ignore[attr-defined]
-            line2=self.address_line2,  # type: ignore[attr-defined]
-            city=self.city,  # type: ignore[attr-defined]
-            state=self.state,  # type: ignore[attr-defined]
-            postal_code=self.postal_code,  # type: ignore[attr-defined]
-        )
+        return _address(self)
 
     @strawberry.field
     async def cases(

@@ -48,18 +48,24 @@ class Payment(RowBacked, Node):
     status: PaymentStatus
     reference: str
 
-    @strawberry.field
-    def source(self, info: Info) -> PaymentSource:
-        shown = resolve.source(info, self.source)  # type: ignore[arg-type]
-        return PaymentSource.TAX_OFFSET if shown is None else PaymentSource(shown.value)
+    @strawberry.field(
+        description=(
+            "Tax refund offsets show as TAX_OFFSET except to caseworkers and "
+            "partners entitled to federal tax information."
+        )
+    )
+    def source(self) -> PaymentSource:
+        return PaymentSource(str(self.source))
 
     @strawberry.field(description="How the payment was applied.")
     async def allocations(self, info: Info) -> list[Allocation]:
         return await resolve.allocations(info, self.pk)
 
-    @strawberry.field(description="Disbursements to you (obligees only).")
+    @strawberry.field(
+        description="Disbursements: to the obligee they were paid to, staff, partners."
+    )
     async def disbursements(self, info: Info) -> list[Disbursement]:
-        return await resolve.disbursements(info, self.pk)
+        return await resolve.disbursements(info, self.pk, self.case_id)  # type: ignore[attr-defined]
 
 
 @strawberry.type

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import re
+import uuid
 from datetime import date
 from typing import Any
 
@@ -16,6 +18,7 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.types import ExecutionResult
 
+from auth.audit import AuditLog
 from auth.authentication.authenticate import Authenticator
 from auth.authentication.errors import AuthenticationError, www_authenticate
 from loaders import Loaders
@@ -66,6 +69,15 @@ def _with_body(request: Request, body: bytes) -> Request:
     return Request(request.scope, receive=receive)
 
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+def _request_id(request: Request) -> str:
+    """The caller's ``X-Request-ID`` when it is a sane token, else a new one."""
+    given = request.headers.get("x-request-id", "")
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI app: authenticates first, then runs the operation with
     a typed, per-request context; HTTP-level errors keep the GraphQL format."""
@@ -103,7 +115,14 @@ class GraphQLApp(GraphQL[Context, None]):
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
             return error_response(exc.status_code, exc.description, challenge)
         request.state.principal = principal
-        return await self.run(request)
+        request_id = _request_id(request)
+        request.state.audit = AuditLog(principal, request_id)
+        response = await self.run(request)
+        # the audit records go in before the response leaves; if they cannot,
+        # the caller gets an error, never data whose reading went unrecorded
+        await request.state.audit.flush(request.app.state.engine)
+        response.headers["X-Request-ID"] = request_id
+        return response
 
     async def get_context(self, request: Any, response: Any) -> Context:
         state = request.app.state
@@ -115,8 +134,9 @@ class GraphQLApp(GraphQL[Context, None]):
             engine=state.engine,
             sessionmaker=state.sessionmaker,
             principal=request.state.principal,
-            loaders=Loaders(state.read_engine, today),
+            loaders=Loaders(state.read_engine, today, request.state.principal),
             as_of=today,
+            audit=request.state.audit,
         )
 
     async def process_result(

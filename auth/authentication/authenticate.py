@@ -15,17 +15,24 @@ from auth.principal import (
     client_id_from_claims,
     scopes_from_claims,
 )
-from db.models import IdentityLink
+from db.models import IdentityLink, Staff
 
 # RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" /
 # "+" / "/" ) *"="
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 
-_LINK_BY_IDENTITY = select(
-    IdentityLink.party_id, IdentityLink.staff_id, IdentityLink.agency_id
-).where(
-    IdentityLink.issuer == bindparam("issuer"),
-    IdentityLink.subject == bindparam("subject"),
+_LINK_BY_IDENTITY = (
+    select(
+        IdentityLink.party_id,
+        IdentityLink.staff_id,
+        IdentityLink.agency_id,
+        Staff.agency_id.label("office_id"),
+    )
+    .outerjoin(Staff, Staff.id == IdentityLink.staff_id)
+    .where(
+        IdentityLink.issuer == bindparam("issuer"),
+        IdentityLink.subject == bindparam("subject"),
+    )
 )
 
 
@@ -55,27 +62,37 @@ class Authenticator:
                 _LINK_BY_IDENTITY, {"issuer": token.issuer, "subject": token.subject}
             )
             row = result.one_or_none()
+        client_id = client_id_from_claims(token.claims)
+        scopes = scopes_from_claims(token.claims)
         if row is None:
-            raise invalid_token("unknown subject")
-        party_id, staff_id, agency_id = row
+            if client_id is not None and client_id == token.subject:
+                # a client acting for itself (client credentials): only an
+                # agency link makes it someone; there is no person to link
+                raise invalid_token("unknown subject")
+            # a person who has not linked their login to their party yet
+            return Principal(
+                kind=PrincipalKind.UNLINKED,
+                id=0,
+                issuer=token.issuer,
+                subject=token.subject,
+                scopes=scopes,
+            )
+        party_id, staff_id, agency_id, office_id = row
         if party_id is not None:
-            kind, id_ = PrincipalKind.PARTY, party_id
+            kind, id_, agency = PrincipalKind.PARTY, party_id, None
         elif staff_id is not None:
-            kind, id_ = PrincipalKind.STAFF, staff_id
+            kind, id_, agency = PrincipalKind.STAFF, staff_id, office_id
         else:
             assert agency_id is not None  # the one_principal CHECK constraint
-            kind, id_ = PrincipalKind.AGENCY, agency_id
+            kind, id_, agency = PrincipalKind.AGENCY, agency_id, agency_id
         return Principal(
             kind=kind,
             id=id_,
             issuer=token.issuer,
             subject=token.subject,
-            scopes=scopes_from_claims(token.claims),
-            client_id=(
-                client_id_from_claims(token.claims)
-                if kind is PrincipalKind.AGENCY
-                else None
-            ),
+            scopes=scopes,
+            client_id=client_id if kind is PrincipalKind.AGENCY else None,
+            agency_id=agency,
         )
 
 

@@ -34,6 +34,8 @@ from auth.authentication.errors import invalid_token
 from auth.authentication.jwks import ASYMMETRIC_ALGORITHMS, IssuerKeys
 
 DEFAULT_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
+#: RFC 9068 access tokens: ``typ`` is ``at+jwt`` (the media type's short form).
+DEFAULT_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 MAX_TOKEN_LENGTH = 16 * 1024
 _REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp")
 
@@ -68,6 +70,7 @@ class OIDCVerifier:
         jwks_max_age_seconds: float = 3600.0,
         fetch_timeout_seconds: float = 5.0,
         allow_insecure_http: bool = False,
+        token_types: Collection[str] = DEFAULT_TOKEN_TYPES,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         refused = sorted(set(algorithms) - ASYMMETRIC_ALGORITHMS.keys())
@@ -78,6 +81,7 @@ class OIDCVerifier:
         self.issuer = issuer
         self.audience = audience
         self.algorithms = tuple(algorithms)
+        self.token_types = frozenset(t.lower() for t in token_types)
         self.keys = IssuerKeys(
             issuer,
             client,
@@ -101,6 +105,10 @@ class OIDCVerifier:
         alg = header.get("alg")
         if not isinstance(alg, str) or alg not in self.algorithms:
             raise invalid_token("the signing algorithm is not allowed")
+        typ = header.get("typ")
+        if not isinstance(typ, str) or typ.lower() not in self.token_types:
+            # an ID token (typ JWT) or anything else that is not an access token
+            raise invalid_token("the token is not an access token")
         kid = header.get("kid")
         if kid is not None and not isinstance(kid, str):
             raise invalid_token("the token is malformed")
@@ -117,6 +125,8 @@ class OIDCVerifier:
         except (JoseError, ValueError):
             raise invalid_token("the token is malformed") from None
         claims = decoded.claims
+        if "nonce" in claims or "at_hash" in claims or claims.get("typ") == "ID":
+            raise invalid_token("the token is not an access token")
         self._check_claims(claims)
         return VerifiedToken(
             issuer=claims["iss"], subject=claims["sub"], claims=MappingProxyType(claims)

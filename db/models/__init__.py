@@ -1,6 +1,7 @@
 """All tables, imported so that ``Base.metadata`` knows every one of them."""
 
 from db.base import Base
+from db.models.account_link_attempt import AccountLinkAttempt
 from db.models.agency import Agency
 from db.models.audit_event import AuditEvent
 from db.models.case import Case
@@ -31,6 +32,7 @@ from db.models.staff import Staff
 from db.models.support_order import SupportOrder
 
 __all__ = [
+    "AccountLinkAttempt",
     "Agency",
     "AuditEvent",
     "Base",

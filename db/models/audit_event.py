@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, String, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, enum_column
-from db.enums import ActorKind
+from db.enums import ActorKind, AuditOutcome
 
 
 class AuditEvent(Base):
@@ -30,9 +30,15 @@ class AuditEvent(Base):
     actor_id: Mapped[int | None]
     issuer: Mapped[str | None] = mapped_column(String(500))
     subject: Mapped[str | None] = mapped_column(String(255))
+    client_id: Mapped[str | None] = mapped_column(String(255))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(BigInteger)
+    outcome: Mapped[AuditOutcome] = mapped_column(
+        enum_column(AuditOutcome, "audit_outcome"), server_default="allowed"
+    )
     fields: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
     request_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy import DateTime, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId
@@ -22,3 +22,6 @@ class CaseActivity(Base):
     code: Mapped[str] = mapped_column(String(40))
     description: Mapped[str] = mapped_column(String(500))
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    #: Reveals where a participant lives or that it changed (address change,
+    #: locate results): withheld from others when that person is protected.
+    discloses_location: Mapped[bool] = mapped_column(server_default=false())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, enum_column
@@ -22,3 +22,6 @@ class CaseDocument(Base):
     )
     title: Mapped[str] = mapped_column(String(200))
     sent_on: Mapped[date] = mapped_column(Date)
+    #: Reveals where a participant lives or that it changed (address change,
+    #: locate results): withheld from others when that person is protected.
+    discloses_location: Mapped[bool] = mapped_column(server_default=false())

@@ -150,15 +150,21 @@ async def test_each_parent_sees_their_own_side(
     }
 
 
-async def test_party_type_cannot_carry_contact_details() -> None:
-    # The other party is a `Party`: the schema has no field there for an
-    # address, phone, e-mail, SSN or date of birth to leak through.
+def test_a_parent_reads_nothing_but_names_of_other_people() -> None:
+    # Every field of `Party` beyond the name is declared, and no declaration
+    # lets a parent read it of anyone but themselves.
+    from auth.authorization.rules import FIELDS, OPEN_FIELDS, Relation
     from schema.build import build_schema
 
-    party = build_schema().get_type_by_name("Party")
-    assert party is not None
-    names = {field.name for field in party.fields}  # type: ignore[union-attr]
-    assert names == {"id", "first_name", "middle_name", "last_name"}
+    party = build_schema()._schema.get_type("Party")
+    names = set(party.fields)  # type: ignore[union-attr]
+    guarded = names - OPEN_FIELDS["Party"]
+    assert OPEN_FIELDS["Party"] == {"id", "firstName", "middleName", "lastName"}
+    assert guarded == {name for (kind, name) in FIELDS if kind == "Party"}
+    for name in guarded:
+        readers = FIELDS[("Party", name)].readers
+        assert Relation.PARENT not in readers, name
+        assert Relation.CUSTODIAN not in readers, name
 
 
 PAGE = """

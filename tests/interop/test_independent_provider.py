@@ -108,13 +108,16 @@ async def test_a_parents_token_from_the_code_flow_reads_the_viewer(
 
         # then the gateway read the provider's discovery document and JWKS,
         # accepted the token and answered for that parent; a valid token for a
-        # subject with no link is refused
+        # person with no link may only link their account
         asked = await provider.requests() - before
         assert asked["/.well-known/openid-configuration"] >= 1
         assert asked["/jwks"] >= 1
         assert response.status_code == 200, response.text
         assert response.json() == {"data": {"viewer": {"firstName": people.first_name}}}
-        assert stranger.status_code == 401, stranger.text
+        assert stranger.status_code == 403, stranger.text
+        assert stranger.json()["errors"][0]["extensions"]["code"] == (
+            "ACCOUNT_NOT_LINKED"
+        )
 
 
 async def test_a_partners_client_credentials_token_reads_a_shared_case(

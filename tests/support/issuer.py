@@ -200,7 +200,8 @@ class TestIssuer:
     # -- tokens --------------------------------------------------------------
 
     def claims(self, sub: str, **claims: Any) -> dict[str, Any]:
-        """Valid claims for ``sub``, overridden by ``claims`` (``None`` drops one)."""
+        """Valid claims for ``sub`` (a person's access token with the read
+        scope), overridden by ``claims`` (``None`` drops one)."""
         now = int(time.time())
         body = {
             "iss": self.url,
@@ -210,6 +211,7 @@ class TestIssuer:
             "nbf": now,
             "exp": now + 300,
             "jti": uuid.uuid4().hex,
+            "scope": "openid cases:read",
         } | claims
         return {name: value for name, value in body.items() if value is not None}
 
@@ -224,7 +226,7 @@ class TestIssuer:
         """A token for ``sub`` signed with ``key`` (default: the signing key), with
         ``alg`` and ``kid`` from the key unless ``header`` says otherwise."""
         key = key or self.signing_key
-        head = {"typ": "JWT", "alg": DEFAULT_ALGS[key.key_type], "kid": key.kid}
+        head = {"typ": "at+jwt", "alg": DEFAULT_ALGS[key.key_type], "kid": key.kid}
         return self.sign_raw(head | (header or {}), self.claims(sub, **claims), key=key)
 
     def sign_raw(

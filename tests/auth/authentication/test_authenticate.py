@@ -259,7 +259,8 @@ async def test_a_staff_token_becomes_a_staff_principal(
 
     assert principal is not None
     assert (principal.kind, principal.id) == (PrincipalKind.STAFF, staff_id)
-    assert principal.scopes == frozenset()
+    assert principal.scopes == frozenset({"openid", "cases:read"})
+    assert principal.agency_id == office  # the office, for rules and the audit
     assert principal.is_staff
 
 
@@ -285,13 +286,32 @@ async def test_a_client_credentials_token_becomes_an_agency_principal(
     assert principal.has_scope("pii:read")
 
 
-async def test_a_valid_token_without_an_identity_link_is_an_unknown_subject(
+async def test_a_person_without_an_identity_link_is_unlinked(
     authenticator: Authenticator, engine: AsyncEngine, issuer: TestIssuer
 ) -> None:
     # given: the subject is linked, but for another issuer
     party_id = await a_party(engine)
     await link(engine, "https://other.example", "demo-obligor", party_id=party_id)
     token = issuer.mint("demo-obligor")
+
+    # when
+    with counting(engine) as log:
+        principal = await authenticator.authenticate(f"Bearer {token}")
+
+    # then: a login that may only link itself to a party (linkAccount)
+    assert principal is not None
+    assert principal.is_unlinked
+    assert (principal.id, principal.subject) == (0, "demo-obligor")
+    assert principal.kind is PrincipalKind.UNLINKED
+    assert len(log) == 1
+
+
+async def test_an_unlinked_client_acting_for_itself_is_an_unknown_subject(
+    authenticator: Authenticator, engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    # given: a client-credentials token (the client is its own subject) that
+    # no agency is linked to
+    token = issuer.mint("stray-client", client_id="stray-client", scope="case:read")
 
     # when
     with counting(engine) as log, pytest.raises(AuthenticationError) as caught:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -168,7 +169,7 @@ async def test_a_token_signed_by_an_unpublished_key_is_refused(
 ) -> None:
     # given: a key claiming the published kid, but not the published key
     impostor = issuer.unpublished_key()
-    header = {"alg": "RS256", "kid": issuer.signing_key.kid}
+    header = {"alg": "RS256", "typ": "at+jwt", "kid": issuer.signing_key.kid}
     token = issuer.sign_raw(header, issuer.claims("s"), key=impostor)
 
     error = await rejection(verifier, token)
@@ -215,7 +216,7 @@ async def test_an_algorithm_that_does_not_fit_the_key_is_refused(
     verifier: OIDCVerifier, issuer: TestIssuer
 ) -> None:
     # given: an ES256 header naming the RSA key's kid
-    header = {"alg": "ES256", "kid": issuer.signing_key.kid}
+    header = {"alg": "ES256", "typ": "at+jwt", "kid": issuer.signing_key.kid}
     ec_key = issuer.unpublished_key("EC")
     token = issuer.sign_raw(header, issuer.claims("s"), key=ec_key)
 
@@ -427,3 +428,45 @@ async def test_a_plain_http_issuer_off_loopback_needs_explicit_permission(
         with pytest.raises(IssuerUnavailableError):
             await strict.verify(token)
         assert (await lenient.verify(token)).issuer == remote
+
+
+@pytest.mark.parametrize(
+    ("header", "claims"),
+    [
+        ({"typ": "JWT"}, {}),  # an ID token's header
+        ({"typ": None}, {}),  # no type at all
+        ({}, {"nonce": "n-0S6_WzA2Mj"}),  # an ID token's claim
+        ({}, {"at_hash": "77QmUPtjPfzWtF2AnpK9RQ"}),
+        ({}, {"typ": "ID"}),  # Keycloak's ID token marker
+    ],
+    ids=["typ JWT", "no typ", "nonce", "at_hash", "typ claim ID"],
+)
+async def test_a_token_that_is_not_an_access_token_is_refused(
+    verifier: OIDCVerifier,
+    issuer: TestIssuer,
+    header: dict[str, Any],
+    claims: dict[str, Any],
+) -> None:
+    # given: a well-signed token from the right issuer that is an ID token
+    head = {"alg": "RS256", "typ": "at+jwt", "kid": issuer.signing_key.kid} | header
+    head = {name: value for name, value in head.items() if value is not None}
+    token = issuer.sign_raw(head, issuer.claims("s", **claims))
+
+    error = await rejection(verifier, token)
+
+    assert error.description == "the token is not an access token"
+
+
+async def test_accepted_token_types_are_configurable(
+    http_client: httpx.AsyncClient, issuer: TestIssuer
+) -> None:
+    # given: a provider that types its access tokens "JWT", and a gateway
+    # configured to accept that
+    verifier = OIDCVerifier(
+        issuer.url, issuer.audience, http_client, token_types=("at+jwt", "JWT")
+    )
+    token = issuer.mint("s", header={"typ": "jwt"})
+
+    verified = await verifier.verify(token)
+
+    assert verified.subject == "s"

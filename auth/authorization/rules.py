@@ -1,0 +1,214 @@
+"""Who may read what: declarations, as plain data.
+
+Nothing here runs a check. ``auth.authorization.policy`` decides from these
+tables, the schema attaches one guard to every field named in ``FIELDS``
+(``schema.permissions``), and ``auth.authorization.filters`` turns ``TYPES``
+into SQL. A query compiler reads the same tables and applies the same rules.
+
+Relations (how the caller stands to an object's case):
+
+- ``SELF``: the object is the caller's own (their party record, their thread,
+  a disbursement paid to them);
+- ``CUSTODIAN``: the caller is the obligee or caretaker on the case;
+- ``PARENT``: the caller is any party on the case (obligor included);
+- ``CASEWORKER``: a staff member of the office running the case, or assigned;
+- ``PARTNER``: an agency the case is shared with (``partner_case_shares``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from db.enums import ShareScope
+
+
+class Relation(StrEnum):
+    SELF = "self"
+    CUSTODIAN = "custodian"
+    PARENT = "parent"
+    CASEWORKER = "caseworker"
+    PARTNER = "partner"
+
+
+class Protection(StrEnum):
+    """Why a value a reader may otherwise see is withheld from them."""
+
+    #: The person the value is about has an active family-violence indicator
+    #: and no court-ordered disclosure: hidden from everyone but that person
+    #: and caseworkers.
+    FAMILY_VIOLENCE = "family_violence"
+    #: A child living with a protected person: the child's address and date of
+    #: birth are hidden from everyone but the custodian and caseworkers.
+    CHILD_OF_PROTECTED = "child_of_protected"
+    #: A document or activity revealing where a protected participant lives
+    #: (or that it changed): hidden from everyone but that person and staff.
+    LOCATION = "location"
+
+
+class PersonalData(StrEnum):
+    """Categories of personal data; reading one of someone else's is audited."""
+
+    SSN = "ssn"
+    DATE_OF_BIRTH = "date_of_birth"
+    ADDRESS = "address"
+    PHONE = "phone"
+    EMAIL = "email"
+    EMPLOYER = "employer"
+
+
+R = Relation
+ANYONE_ON_CASE = frozenset({R.SELF, R.PARENT, R.CASEWORKER, R.PARTNER})
+STAFF_AND_PARTNERS = frozenset({R.SELF, R.CASEWORKER, R.PARTNER})
+PARENTS_AND_STAFF = frozenset({R.SELF, R.PARENT, R.CASEWORKER})
+
+
+@dataclass(frozen=True, slots=True)
+class TypeRule:
+    """Who may reach objects of a type, and where a row keeps its case.
+
+    ``case_key`` names the row attribute holding the case id (or a list of
+    ids, for a child on several cases); ``owner_key`` the attribute holding the
+    party the object belongs to (for ``SELF``). Which cases a principal may
+    reach at all is ``filters.case_visible``, one SQL predicate per kind.
+    """
+
+    readers: frozenset[Relation]
+    case_key: str | None = "case_id"
+    owner_key: str | None = None
+    scope: ShareScope = ShareScope.CASE_READ
+    #: Rows of this type in a list are dropped under this protection.
+    hidden_by: Protection | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """Who may read one field of a type.
+
+    A partner whose effective scopes lack ``scope`` gets ``null`` and a
+    ``FORBIDDEN`` error naming the scope. A reader outside ``readers``, or one
+    the ``protection`` covers, gets ``null`` (``[]`` for a list) without an
+    error, as if there were no value. ``personal`` fields are audited when
+    read by anyone other than their owner; ``tax_source`` fields show a
+    federal or state tax offset only to readers entitled to federal tax
+    information.
+    """
+
+    readers: frozenset[Relation]
+    scope: ShareScope | None = None
+    personal: PersonalData | None = None
+    protection: Protection | None = None
+    #: The row attribute saying the protection applies (a boolean).
+    protected_key: str | None = None
+    tax_source: bool = False
+
+
+#: Types whose objects are reached through a case (``node``, lists, fields).
+TYPES: Mapping[str, TypeRule] = {
+    "Case": TypeRule(ANYONE_ON_CASE, case_key="pk"),
+    "Order": TypeRule(ANYONE_ON_CASE),
+    "Payment": TypeRule(ANYONE_ON_CASE),
+    "Party": TypeRule(ANYONE_ON_CASE, owner_key="pk"),
+    "Viewer": TypeRule(frozenset({R.SELF}), case_key=None, owner_key="pk"),
+    "Child": TypeRule(ANYONE_ON_CASE, case_key="case_ids"),
+    "MessageThread": TypeRule(frozenset({R.SELF, R.CASEWORKER}), owner_key="party_id"),
+    "CaseActivity": TypeRule(ANYONE_ON_CASE, hidden_by=Protection.LOCATION),
+    "CaseDocument": TypeRule(ANYONE_ON_CASE, hidden_by=Protection.LOCATION),
+    "Disbursement": TypeRule(STAFF_AND_PARTNERS, owner_key="payee_party_id"),
+    "AuditEvent": TypeRule(frozenset({R.CASEWORKER})),
+}
+
+
+def _pii(personal: PersonalData) -> FieldRule:
+    return FieldRule(
+        readers=STAFF_AND_PARTNERS,
+        scope=ShareScope.PERSONAL_DATA,
+        personal=personal,
+        protection=Protection.FAMILY_VIOLENCE,
+        protected_key="protected",
+    )
+
+
+def _child(personal: PersonalData | None) -> FieldRule:
+    return FieldRule(
+        readers=frozenset({R.CUSTODIAN, R.CASEWORKER, R.PARTNER}),
+        scope=ShareScope.PERSONAL_DATA,
+        personal=personal,
+        protection=Protection.CHILD_OF_PROTECTED,
+        protected_key="protected",
+    )
+
+
+#: Fields with a rule. Fields of a guarded type not named here are readable by
+#: anyone who may reach the object (``OPEN_FIELDS`` lists them, and a test
+#: fails when a field is in neither).
+FIELDS: Mapping[tuple[str, str], FieldRule] = {
+    # a person on a case: names for everyone who sees the case; the rest for
+    # the person, caseworkers, and partners granted personal data
+    ("Party", "dateOfBirth"): _pii(PersonalData.DATE_OF_BIRTH),
+    ("Party", "maskedSsn"): _pii(PersonalData.SSN),
+    ("Party", "mailingAddress"): _pii(PersonalData.ADDRESS),
+    ("Party", "phone"): _pii(PersonalData.PHONE),
+    ("Party", "email"): _pii(PersonalData.EMAIL),
+    ("Party", "employments"): _pii(PersonalData.EMPLOYER),
+    ("Party", "familyViolenceIndicator"): FieldRule(
+        readers=frozenset({R.CASEWORKER, R.PARTNER}), scope=ShareScope.CASE_READ
+    ),
+    # children: never the paying parent; never anyone but the custodian and
+    # staff when the child lives with a protected person
+    ("Child", "dateOfBirth"): _child(PersonalData.DATE_OF_BIRTH),
+    ("Child", "expectedEmancipationDate"): _child(PersonalData.DATE_OF_BIRTH),
+    ("Child", "addressLine1"): _child(PersonalData.ADDRESS),
+    ("Child", "city"): _child(PersonalData.ADDRESS),
+    ("Child", "state"): _child(PersonalData.ADDRESS),
+    ("Child", "postalCode"): _child(PersonalData.ADDRESS),
+    # the case: parents' own view, staff-only history
+    ("Case", "myRole"): FieldRule(readers=frozenset({R.PARENT})),
+    ("Case", "otherParty"): FieldRule(readers=frozenset({R.PARENT})),
+    ("Case", "messageThreads"): FieldRule(readers=PARENTS_AND_STAFF),
+    ("Case", "hearings"): FieldRule(readers=PARENTS_AND_STAFF),
+    ("Case", "auditTrail"): FieldRule(readers=frozenset({R.CASEWORKER})),
+    # payments: a tax offset's source is federal tax information
+    ("Payment", "source"): FieldRule(readers=ANYONE_ON_CASE, tax_source=True),
+}
+
+#: Fields of guarded types that anyone reaching the object may read.
+OPEN_FIELDS: Mapping[str, frozenset[str]] = {
+    "Party": frozenset({"id", "firstName", "middleName", "lastName"}),
+    "Child": frozenset({"id", "firstName", "lastName"}),
+    "Case": frozenset(
+        {
+            "id",
+            "caseNumber",
+            "status",
+            "caseType",
+            "assistanceStatus",
+            "openedOn",
+            "closedOn",
+            "updatedAt",
+            "office",
+            "caseworker",
+            "participants",
+            "children",
+            "orders",
+            "activities",
+            "documents",
+        }
+    ),
+    "Payment": frozenset(
+        {
+            "id",
+            "amount",
+            "collectedOn",
+            "postedOn",
+            "status",
+            "reference",
+            "allocations",
+            "disbursements",
+        }
+    ),
+}
+
+#: Scopes that only a share recorded in the database can grant a partner.
+SHARE_SCOPES = frozenset(ShareScope)

@@ -1,0 +1,71 @@
+"""What the calling principal has on each case: one statement per batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aiodataloader import DataLoader
+from sqlalchemy import any_, false, func, null, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import aliased
+
+from auth.authorization import filters
+from auth.authorization.access import CaseAccess
+from auth.principal import Principal
+from db.enums import ParticipantRole
+from db.models import Case, CaseParticipant, Staff
+from loaders.base import ID_KEYS
+
+
+def _statement(principal: Principal | None) -> Any:
+    roles: Any = null()
+    caseworker: Any = false()
+    scopes: Any = null()
+    if principal is not None and principal.is_party:
+        cp = aliased(CaseParticipant)
+        roles = func.array(
+            select(cp.role)
+            .where(cp.case_id == Case.id, cp.party_id == principal.id)
+            .scalar_subquery()
+        )
+    elif principal is not None and principal.is_staff:
+        office = select(Staff.agency_id).where(Staff.id == principal.id)
+        caseworker = or_(
+            Case.caseworker_id == principal.id,
+            Case.office_id == office.scalar_subquery(),
+        )
+    elif principal is not None and principal.is_agency:
+        scopes = filters.active_share_scopes(principal.id, Case.id)
+    return select(
+        Case.id.label("case_id"),
+        roles.label("roles"),
+        caseworker.label("caseworker"),
+        scopes.label("share_scopes"),
+        filters.protected_participants(Case.id).label("protected_ids"),
+    ).where(Case.id == any_(ID_KEYS))
+
+
+class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
+    """The request principal's ``CaseAccess`` per case id (no access for a
+    case that does not exist)."""
+
+    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+        super().__init__()
+        self.engine = engine
+        self.statement = _statement(principal)
+
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[CaseAccess]:
+        async with self.engine.connect() as conn:
+            result = await conn.execute(self.statement, {"keys": list(keys)})
+            found = {
+                row.case_id: CaseAccess(
+                    case_id=row.case_id,
+                    roles=frozenset(ParticipantRole(r) for r in row.roles or ()),
+                    caseworker=bool(row.caseworker),
+                    share_scopes=frozenset(row.share_scopes or ()),
+                    protected_party_ids=frozenset(row.protected_ids or ()),
+                )
+                for row in result
+            }
+        return [found.get(key, CaseAccess(case_id=key)) for key in keys]

@@ -1,0 +1,59 @@
+"""A case's audit trail, newest first, a page per case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import any_, func, select, tuple_
+
+from db.models import AuditEvent
+from loaders.base import ID_KEYS
+from loaders.paging import LIMIT, PagedLoader
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPageArgs:
+    """Newest first; ``after`` is the previous page's last (occurred_at, id)."""
+
+    first: int
+    after: tuple[datetime, int] | None = None
+
+
+class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
+    def build(self, args: AuditPageArgs) -> Any:
+        rank = (
+            func.row_number()
+            .over(
+                partition_by=AuditEvent.case_id,
+                order_by=(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
+            )
+            .label("rank")
+        )
+        inner = select(
+            AuditEvent.case_id.label("parent_key"),
+            AuditEvent.id.label("pk"),
+            AuditEvent.occurred_at,
+            AuditEvent.actor_kind,
+            AuditEvent.actor_id,
+            AuditEvent.agency_id,
+            AuditEvent.client_id,
+            AuditEvent.action,
+            AuditEvent.object_type,
+            AuditEvent.object_id,
+            AuditEvent.fields,
+            AuditEvent.outcome,
+            AuditEvent.request_id,
+            rank,
+        ).where(AuditEvent.case_id == any_(ID_KEYS))
+        if args.after is not None:
+            inner = inner.where(
+                tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*args.after)
+            )
+        page = inner.subquery()
+        return (
+            select(page)
+            .where(page.c.rank <= LIMIT)
+            .order_by(page.c.parent_key, page.c.rank)
+        )

@@ -1,0 +1,145 @@
+"""Declared authorization, applied: one field extension reads the rules.
+
+``guard_fields`` attaches a ``Guard`` to every field that
+``auth.authorization.rules.FIELDS`` names; the guard asks the policy and
+allows, redacts (``null``, or ``[]`` for a list) or refuses the field with a
+``FORBIDDEN`` error naming the missing scope, and audits personal data read by
+anyone other than its owner. Resolvers never call the policy for these fields.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.types.base import (
+    StrawberryList,
+    StrawberryOptional,
+    get_object_definition,
+)
+from strawberry.types.field import StrawberryField
+
+from auth import audit
+from auth.authorization import policy
+from auth.authorization.access import CaseAccess, combined
+from auth.authorization.policy import Outcome
+from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
+from db.enums import AuditOutcome, PaymentSource
+from schema.context import Context, Info
+from schema.enums import PaymentSource as ShownSource
+from schema.errors import Forbidden
+
+
+async def access_of(ctx: Context, rule: TypeRule, row: Any) -> CaseAccess:
+    """The principal's access to the case(s) ``row`` belongs to."""
+    if rule.case_key is None:
+        return CaseAccess(case_id=0)
+    key = getattr(row, rule.case_key, None)
+    loader = ctx.loaders.access_by_case_id
+    if key is None:
+        return CaseAccess(case_id=0)
+    if isinstance(key, int):
+        return await loader.load(key)
+    return combined(await loader.load_many(list(key)))
+
+
+def _is_list(field: StrawberryField) -> bool:
+    kind: Any = field.type
+    while isinstance(kind, StrawberryOptional):
+        kind = kind.of_type
+    return isinstance(kind, StrawberryList)
+
+
+class Guard(FieldExtension):
+    """Applies the ``FieldRule`` declared for one field of one type."""
+
+    def __init__(self, type_name: str, field_name: str, rule: FieldRule) -> None:
+        self.type_name = type_name
+        self.field_name = field_name
+        self.rule = rule
+        self.type_rule = TYPES[type_name]
+        self.empty: list[Any] | None = None
+
+    def apply(self, field: StrawberryField) -> None:
+        self.empty = [] if _is_list(field) else None
+
+    async def resolve_async(
+        self, next_: Any, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        ctx = info.context
+        principal = ctx.principal
+        if principal is None:
+            return self._empty()
+        access = await access_of(ctx, self.type_rule, source)
+        owner_key = self.type_rule.owner_key
+        owner = getattr(source, owner_key, None) if owner_key else None
+        protected = bool(
+            self.rule.protected_key and getattr(source, self.rule.protected_key, False)
+        )
+        decision = policy.decide(principal, self.rule, access, owner, protected)
+        if decision.outcome is Outcome.FORBID:
+            self._audit(ctx, access, source, AuditOutcome.DENIED)
+            raise Forbidden(
+                f"{self.field_name} needs the {decision.missing_scope} scope on "
+                "this case's share",
+                scope=decision.missing_scope,
+            )
+        if decision.outcome is Outcome.REDACT:
+            return self._empty()
+        value = next_(source, info, **kwargs)
+        if inspect.isawaitable(value):
+            value = await value
+        if self.rule.tax_source and value is not None:
+            source = PaymentSource(value.value)
+            if policy.payment_source(principal, access, source) is None:
+                value = ShownSource.TAX_OFFSET
+        if self.rule.personal is not None and decision.relation is not Relation.SELF:
+            self._audit(ctx, access, source, AuditOutcome.ALLOWED)
+        return value
+
+    def _empty(self) -> Any:
+        return [] if self.empty is not None else None
+
+    def _audit(
+        self, ctx: Context, access: CaseAccess, source: Any, outcome: AuditOutcome
+    ) -> None:
+        ctx.audit.record(
+            audit.READ_PERSONAL,
+            case_id=access.case_id or None,
+            object_type=self.type_name,
+            object_id=getattr(source, "pk", None),
+            fields=(self.field_name,),
+            outcome=outcome,
+        )
+
+
+def guard_fields(types: Iterable[type]) -> None:
+    """Attach a ``Guard`` to each declared field of ``types`` (once); fail if
+    a declaration names a field the schema does not have."""
+    by_name: dict[str, Any] = {}
+    for cls in types:
+        found = get_object_definition(cls, strict=True)
+        by_name[found.name] = found
+    for (type_name, field_name), rule in FIELDS.items():
+        definition = by_name.get(type_name)
+        if definition is None:
+            raise LookupError(f"rules name an unknown type {type_name}")
+        matches = [
+            f
+            for f in definition.fields
+            if (f.graphql_name or _camel(f.python_name)) == field_name
+        ]
+        if not matches:
+            raise LookupError(f"rules name an unknown field {type_name}.{field_name}")
+        field = matches[0]
+        if not any(isinstance(e, Guard) for e in field.extensions):
+            guard = Guard(type_name, field_name, rule)
+            guard.apply(field)
+            field.extensions.append(guard)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
