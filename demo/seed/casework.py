@@ -138,6 +138,12 @@ def add_case_history(
         share_case(sink, world.partner_agency_id, case, scopes, shared_on)
 
 
+#: Activities and documents that reveal where someone lives or that it
+#: changed: withheld from others when a participant is protected.
+LOCATION_ACTIVITY_CODES = frozenset({"ADDRESS_VERIFIED", "LOCATE_COMPLETED"})
+LOCATION_DOCUMENT_TITLES = frozenset({"Change of Address Form"})
+
+
 def share_case(
     sink: Sink, agency_id: int, case: CaseInfo, scopes: list[str], shared_on: date
 ) -> None:
@@ -183,7 +189,15 @@ def _activities(sink: Sink, rng: random.Random, case: CaseInfo, as_of: date) -> 
         )
     for day, code, text in sorted(found):
         when = at(day, rng.randint(14, 22), rng.randint(0, 59))
-        sink.add("case_activities", case.id, when, code, text, _staff(rng, case))
+        sink.add(
+            "case_activities",
+            case.id,
+            when,
+            code,
+            text,
+            _staff(rng, case),
+            code in LOCATION_ACTIVITY_CODES,
+        )
 
 
 def _documents(sink: Sink, rng: random.Random, case: CaseInfo, as_of: date) -> None:
@@ -210,7 +224,14 @@ def _documents(sink: Sink, rng: random.Random, case: CaseInfo, as_of: date) -> N
         kind, title = rng.choice(ROUTINE_DOCUMENTS)
         found.append((between(rng, case.opened_on, last), kind.value, title))
     for day, kind_value, title in sorted(found)[:6]:
-        sink.add("case_documents", case.id, kind_value, title, day)
+        sink.add(
+            "case_documents",
+            case.id,
+            kind_value,
+            title,
+            day,
+            title in LOCATION_DOCUMENT_TITLES,
+        )
 
 
 def add_hearing(

@@ -78,8 +78,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "case_activities": (
         "id", "case_id", "occurred_at", "code", "description", "staff_id",
+        "discloses_location",
     ),
-    "case_documents": ("id", "case_id", "kind", "title", "sent_on"),
+    "case_documents": (
+        "id", "case_id", "kind", "title", "sent_on", "discloses_location",
+    ),
     "message_threads": (
         "id", "party_id", "case_id", "order_id", "topic", "subject", "last_message_at",
     ),
