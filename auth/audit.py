@@ -119,7 +119,11 @@ class AuditLog:
         ]
 
     async def flush(self, engine: AsyncEngine) -> None:
-        """Insert the records (one statement), then forget them."""
+        """Insert the records (one statement), then forget them. A partner's
+        request is recorded even when it read no case."""
+        principal = self.principal
+        if not self._records and principal is not None and principal.is_agency:
+            self.record(PARTNER_READ)
         if not self._records:
             return
         async with engine.begin() as conn:

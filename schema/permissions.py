@@ -82,8 +82,8 @@ class Guard(FieldExtension):
         if decision.outcome is Outcome.FORBID:
             self._audit(ctx, access, source, AuditOutcome.DENIED)
             raise Forbidden(
-                f"{self.field_name} needs the {decision.missing_scope} scope on "
-                "this case's share",
+                f"{self.field_name} needs the {decision.missing_scope} scope, "
+                "granted by both the token and this case's share",
                 scope=decision.missing_scope,
             )
         if decision.outcome is Outcome.REDACT:
