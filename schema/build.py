@@ -12,6 +12,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.case import Case
 from schema.child import Child
 from schema.extensions import AuthenticationGate
+from schema.mutation import Mutation
 from schema.party import Party
 from schema.payment import Payment
 from schema.permissions import guard_fields
@@ -34,6 +35,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
