@@ -1,6 +1,6 @@
 """Cases and what hangs off them. Which cases a caller reaches is decided in
 SQL (``auth.authorization.filters``); which fields and rows they read of a
-case, by the declared rules (guards, ``visible_rows``)."""
+case, by the declared rules (``schema.permissions.Guard``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.enums import ParticipantRole
-from resolvers.access import case_access, principal, visible_rows
+from resolvers.access import case_access, principal
 from schema.context import Info
 
 _OTHER_ROLE = {
@@ -84,20 +84,16 @@ async def hearings(info: Info, case_id: int, upcoming_only: bool) -> list[Any]:
 
 
 async def activities(info: Info, case_id: int) -> list[Any]:
-    rows = await info.context.loaders.activities_by_case_id.load(case_id)
-    return await visible_rows(info, "CaseActivity", case_id, rows)
+    return await info.context.loaders.activities_by_case_id.load(case_id)
 
 
 async def documents(info: Info, case_id: int) -> list[Any]:
-    rows = await info.context.loaders.documents_by_case_id.load(case_id)
-    return await visible_rows(info, "CaseDocument", case_id, rows)
+    return await info.context.loaders.documents_by_case_id.load(case_id)
 
 
 async def message_threads(info: Info, case_id: int) -> list[Any]:
-    """A parent's own threads about this case (never the other parent's); a
-    caseworker's view of all of them."""
-    rows = await info.context.loaders.threads_by_case_id.load(case_id)
-    return await visible_rows(info, "MessageThread", case_id, rows)
+    """Every thread of the case; the rules keep a parent's own only."""
+    return await info.context.loaders.threads_by_case_id.load(case_id)
 
 
 async def office(info: Info, office_id: int) -> Any:

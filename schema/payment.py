@@ -65,7 +65,7 @@ class Payment(RowBacked, Node):
         description="Disbursements: to the obligee they were paid to, staff, partners."
     )
     async def disbursements(self, info: Info) -> list[Disbursement]:
-        return await resolve.disbursements(info, self.pk, self.case_id)  # type: ignore[attr-defined]
+        return await resolve.disbursements(info, self.pk)
 
 
 @strawberry.type

@@ -3,8 +3,9 @@
 ``guard_fields`` attaches a ``Guard`` to every field that
 ``auth.authorization.rules.FIELDS`` names; the guard asks the policy and
 allows, redacts (``null``, or ``[]`` for a list) or refuses the field with a
-``FORBIDDEN`` error naming the missing scope, and audits personal data read by
-anyone other than its owner. Resolvers never call the policy for these fields.
+``FORBIDDEN`` error naming the missing scope, drops the rows of a list the
+caller may not see, and audits personal data read by anyone other than its
+owner. Resolvers never call the policy.
 """
 
 from __future__ import annotations
@@ -91,6 +92,13 @@ class Guard(FieldExtension):
         value = next_(source, info, **kwargs)
         if inspect.isawaitable(value):
             value = await value
+        if self.rule.items is not None and value is not None:
+            items = TYPES[self.rule.items]
+            value = [
+                row
+                for row in value
+                if not policy.row_hidden(principal, items, access, row)
+            ]
         if self.rule.tax_source and value is not None:
             source = PaymentSource(value.value)
             if policy.payment_source(principal, access, source) is None:

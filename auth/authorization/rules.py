@@ -102,6 +102,9 @@ class FieldRule:
     #: The row attribute saying the protection applies (a boolean).
     protected_key: str | None = None
     tax_source: bool = False
+    #: For a list of rows: the type whose ``TypeRule`` drops rows the reader
+    #: may not see (owners, protections), within the list's case.
+    items: str | None = None
 
 
 #: Types whose objects are reached through a case (``node``, lists, fields).
@@ -166,11 +169,18 @@ FIELDS: Mapping[tuple[str, str], FieldRule] = {
     # the case: parents' own view, staff-only history
     ("Case", "myRole"): FieldRule(readers=frozenset({R.PARENT})),
     ("Case", "otherParty"): FieldRule(readers=frozenset({R.PARENT})),
-    ("Case", "messageThreads"): FieldRule(readers=PARENTS_AND_STAFF),
+    ("Case", "messageThreads"): FieldRule(
+        readers=PARENTS_AND_STAFF, items="MessageThread"
+    ),
+    ("Case", "activities"): FieldRule(readers=ANYONE_ON_CASE, items="CaseActivity"),
+    ("Case", "documents"): FieldRule(readers=ANYONE_ON_CASE, items="CaseDocument"),
     ("Case", "hearings"): FieldRule(readers=PARENTS_AND_STAFF),
     ("Case", "auditTrail"): FieldRule(readers=frozenset({R.CASEWORKER})),
     # payments: a tax offset's source is federal tax information
     ("Payment", "source"): FieldRule(readers=ANYONE_ON_CASE, tax_source=True),
+    ("Payment", "disbursements"): FieldRule(
+        readers=ANYONE_ON_CASE, items="Disbursement"
+    ),
 }
 
 #: Fields of guarded types that anyone reaching the object may read.
@@ -192,8 +202,6 @@ OPEN_FIELDS: Mapping[str, frozenset[str]] = {
             "participants",
             "children",
             "orders",
-            "activities",
-            "documents",
         }
     ),
     "Payment": frozenset(
@@ -205,7 +213,6 @@ OPEN_FIELDS: Mapping[str, frozenset[str]] = {
             "status",
             "reference",
             "allocations",
-            "disbursements",
         }
     ),
 }
