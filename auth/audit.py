@@ -25,6 +25,7 @@ _ACTOR = {
     PrincipalKind.PARTY: ActorKind.PARTY,
     PrincipalKind.STAFF: ActorKind.STAFF,
     PrincipalKind.AGENCY: ActorKind.AGENCY,
+    PrincipalKind.UNLINKED: ActorKind.UNLINKED,
 }
 
 #: Actions recorded.
@@ -86,7 +87,7 @@ class AuditLog:
         if principal is not None and principal.kind in _ACTOR:
             actor: dict[str, Any] = {
                 "actor_kind": _ACTOR[principal.kind],
-                "actor_id": principal.id,
+                "actor_id": None if principal.is_unlinked else principal.id,
             }
         else:
             actor = {"actor_kind": ActorKind.SYSTEM, "actor_id": None}
@@ -133,5 +134,8 @@ class AuditLog:
         """Insert the records on ``conn`` (inside the caller's transaction)."""
         if not self._records:
             return
-        await conn.execute(insert(AuditEvent).values(self.rows()))
+        rows = self.rows()
+        # cleared first: records handed to a transaction that then rolls back
+        # must not be written again by a later flush
         self._records.clear()
+        await conn.execute(insert(AuditEvent).values(rows))

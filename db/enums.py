@@ -186,6 +186,8 @@ class ActorKind(StrEnum):
     PARTY = "party"
     STAFF = "staff"
     AGENCY = "agency"
+    #: A login not linked to a party yet (issuer and subject say who).
+    UNLINKED = "unlinked"
     SYSTEM = "system"
 
 

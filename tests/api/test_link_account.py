@@ -402,7 +402,7 @@ async def test_every_attempt_is_audited_without_the_typed_details(
         for a in audits
     ] == [
         (
-            "system",
+            "unlinked",
             None,
             NEW_LOGIN,
             family.case_id,
@@ -412,7 +412,7 @@ async def test_every_attempt_is_audited_without_the_typed_details(
             {"case_number": CASE_NUMBER},
         ),
         (
-            "system",
+            "unlinked",
             None,
             NEW_LOGIN,
             family.case_id,

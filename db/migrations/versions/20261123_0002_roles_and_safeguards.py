@@ -18,6 +18,8 @@ down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+ACTOR_KINDS = ('party', 'staff', 'agency', 'unlinked', 'system')
+OLD_ACTOR_KINDS = ('party', 'staff', 'agency', 'system')
 OUTCOMES = ('allowed', 'redacted', 'denied', 'succeeded', 'failed', 'locked')
 
 # Existing rows that reveal where someone lives, or that it changed.
@@ -46,6 +48,7 @@ def upgrade() -> None:
         sa.text('UPDATE case_documents SET discloses_location = true WHERE title = ANY(:titles)')
         .bindparams(titles=list(LOCATION_DOCUMENT_TITLES))
     )
+    _actor_kinds(ACTOR_KINDS)
     op.add_column('audit_events', sa.Column('client_id', sa.String(length=255), nullable=True))
     op.add_column('audit_events', sa.Column('object_type', sa.String(length=40), nullable=True))
     op.add_column('audit_events', sa.Column('object_id', sa.BigInteger(), nullable=True))
@@ -71,6 +74,7 @@ def downgrade() -> None:
     op.drop_column('audit_events', 'object_id')
     op.drop_column('audit_events', 'object_type')
     op.drop_column('audit_events', 'client_id')
+    _actor_kinds(OLD_ACTOR_KINDS)
     for table in ('case_documents', 'case_activities'):
         op.drop_column(table, 'discloses_location')
     op.drop_index(op.f('ix_agencies_county'), table_name='agencies')
@@ -79,3 +83,10 @@ def downgrade() -> None:
     op.drop_constraint(op.f('ck_family_violence_indicators_disclosure_court_and_date'), 'family_violence_indicators', type_='check')
     op.drop_column('family_violence_indicators', 'disclosure_court')
     op.drop_column('family_violence_indicators', 'disclosure_ordered_on')
+
+
+def _actor_kinds(kinds: tuple[str, ...]) -> None:
+    name = op.f('ck_audit_events_actor_kind')
+    op.drop_constraint(name, 'audit_events', type_='check')
+    listed = ', '.join(f"'{kind}'" for kind in kinds)
+    op.create_check_constraint(name, 'audit_events', f'actor_kind IN ({listed})')
