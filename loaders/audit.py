@@ -10,7 +10,7 @@ from sqlalchemy import any_, func, select, tuple_
 
 from db.models import AuditEvent
 from loaders.base import ID_KEYS
-from loaders.paging import LIMIT, PagedLoader
+from loaders.paging import PagedLoader, first_of_each
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +51,4 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
             inner = inner.where(
                 tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*args.after)
             )
-        page = inner.subquery()
-        return (
-            select(page)
-            .where(page.c.rank <= LIMIT)
-            .order_by(page.c.parent_key, page.c.rank)
-        )
+        return first_of_each(inner)

@@ -19,7 +19,7 @@ from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
 from loaders.base import ID_KEYS, TEXT_KEYS, OneByKey, VisibleOneByKey
 from loaders.ids import global_id
-from loaders.paging import LIMIT, Page, PagedLoader
+from loaders.paging import Page, PagedLoader, first_of_each
 
 CASE_COLUMNS = (
     Case.id.label("pk"),
@@ -117,12 +117,7 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
             inner = inner.where(Case.case_number > args.after)
         if args.open_only:
             inner = inner.where(Case.status == CaseStatus.OPEN)
-        page = inner.subquery()
-        return (
-            select(page)
-            .where(page.c.rank <= LIMIT)
-            .order_by(page.c.parent_key, page.c.rank)
-        )
+        return first_of_each(inner)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, bindparam
+from sqlalchemy import BigInteger, Select, bindparam, select
 from sqlalchemy.engine import Row
 
 from loaders.base import SqlLoader
@@ -78,6 +78,17 @@ def decode_cursor(kind: str, cursor: str, *types: type) -> tuple[Any, ...]:
         return tuple(_checked(t, v) for t, v in zip(types, data[1:], strict=True))
     except ValueError as exc:
         raise CursorError("invalid cursor") from exc
+
+
+def first_of_each(inner: Select[Any] | Any) -> Select[Any]:
+    """The first ``LIMIT`` rows of each parent: ``inner`` labels the parent
+    ``parent_key`` and numbers each parent's rows ``rank``."""
+    page = inner.subquery()
+    return (
+        select(page)
+        .where(page.c.rank <= LIMIT)
+        .order_by(page.c.parent_key, page.c.rank)
+    )
 
 
 @dataclass(frozen=True, slots=True)

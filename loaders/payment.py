@@ -15,7 +15,7 @@ from db.enums import LedgerEntryType
 from db.models import Disbursement, LedgerEntry, Payment, SupportOrder
 from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
-from loaders.paging import LIMIT, PagedLoader
+from loaders.paging import PagedLoader, first_of_each
 
 PAYMENT_COLUMNS = (
     Payment.id.label("pk"),
@@ -83,12 +83,7 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
             inner = inner.where(Payment.collected_on >= args.since)
         if args.until is not None:
             inner = inner.where(Payment.collected_on <= args.until)
-        page = inner.subquery()
-        return (
-            select(page)
-            .where(page.c.rank <= LIMIT)
-            .order_by(page.c.parent_key, page.c.rank)
-        )
+        return first_of_each(inner)
 
 
 class AllocationsByPaymentIdLoader(ManyByKey[int]):
