@@ -43,6 +43,7 @@ def _statement(principal: Principal | None) -> Any:
         caseworker.label("caseworker"),
         scopes.label("share_scopes"),
         filters.protected_participants(Case.id).label("protected_ids"),
+        filters.indicated_participants(Case.id).label("indicated_ids"),
     ).where(Case.id == any_(ID_KEYS))
 
 
@@ -65,6 +66,7 @@ class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
                     caseworker=bool(row.caseworker),
                     share_scopes=frozenset(row.share_scopes or ()),
                     protected_party_ids=frozenset(row.protected_ids or ()),
+                    indicated_party_ids=frozenset(row.indicated_ids or ()),
                 )
                 for row in result
             }

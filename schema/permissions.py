@@ -24,7 +24,7 @@ from strawberry.types.field import StrawberryField
 
 from auth import audit
 from auth.authorization import policy
-from auth.authorization.access import CaseAccess, combined
+from auth.authorization.access import NO_ACCESS, CaseAccess, with_related_roles
 from auth.authorization.policy import Outcome
 from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
 from db.enums import AuditOutcome, PaymentSource
@@ -34,16 +34,28 @@ from schema.errors import Forbidden
 
 
 async def access_of(ctx: Context, rule: TypeRule, row: Any) -> CaseAccess:
-    """The principal's access to the case(s) ``row`` belongs to."""
-    if rule.case_key is None:
-        return CaseAccess(case_id=0)
-    key = getattr(row, rule.case_key, None)
+    """The principal's access to the case ``row`` was read through (plus its
+    parent roles on the row's related cases, if the type has them)."""
     loader = ctx.loaders.access_by_case_id
-    if key is None:
-        return CaseAccess(case_id=0)
-    if isinstance(key, int):
-        return await loader.load(key)
-    return combined(await loader.load_many(list(key)))
+    case_id = getattr(row, rule.case_key, None) if rule.case_key else None
+    related: list[int] = []
+    if rule.related_cases_key is not None:
+        related = list(getattr(row, rule.related_cases_key, None) or ())
+    if case_id is None:
+        if not related:
+            return NO_ACCESS
+        # read outside any case (a policy's covered children): the first of
+        # its cases stands for the case, roles come from all of them
+        case_id = related[0]
+    primary = await loader.load(case_id)
+    if not related:
+        return primary
+    return with_related_roles(primary, await loader.load_many(related))
+
+
+#: Readers who own the data they read (a person, a custodian of their child):
+#: not audited.
+_OWNERS = (Relation.SELF, Relation.CUSTODIAN)
 
 
 def _is_list(field: StrawberryField) -> bool:
@@ -103,7 +115,7 @@ class Guard(FieldExtension):
             source = PaymentSource(value.value)
             if policy.payment_source(principal, access, source) is None:
                 value = ShownSource.TAX_OFFSET
-        if self.rule.personal is not None and decision.relation is not Relation.SELF:
+        if self.rule.personal is not None and decision.relation not in _OWNERS:
             self._audit(ctx, access, source, AuditOutcome.ALLOWED)
         return value
 

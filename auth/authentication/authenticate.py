@@ -84,6 +84,10 @@ class Authenticator:
             kind, id_, agency = PrincipalKind.STAFF, staff_id, office_id
         else:
             assert agency_id is not None  # the one_principal CHECK constraint
+            if client_id is None:
+                # an agency acts through an OAuth client; a token naming
+                # none is not a client-credentials token
+                raise invalid_token("the token names no client")
             kind, id_, agency = PrincipalKind.AGENCY, agency_id, agency_id
         return Principal(
             kind=kind,

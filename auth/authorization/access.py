@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auth.authorization.rules import Relation
 from db.enums import ParticipantRole
@@ -19,8 +19,10 @@ class CaseAccess:
     ``roles``: the caller's roles on the case (parents); ``caseworker``: the
     caller is staff of the office running it or assigned to it;
     ``share_scopes``: what the case's share with the calling agency grants
-    (empty when not shared or revoked); ``protected_party_ids``: participants
-    under an active family-violence indicator without a disclosure order.
+    (empty when not shared or revoked); ``indicated_party_ids``: participants
+    under an active family-violence indicator; ``protected_party_ids``: those
+    of them without a court-ordered disclosure (which lifts the protection for
+    partners only: the other parent never learns where they live).
     """
 
     case_id: int
@@ -28,6 +30,7 @@ class CaseAccess:
     caseworker: bool = False
     share_scopes: frozenset[str] = frozenset()
     protected_party_ids: frozenset[int] = frozenset()
+    indicated_party_ids: frozenset[int] = frozenset()
 
     @property
     def relations(self) -> frozenset[Relation]:
@@ -47,19 +50,13 @@ class CaseAccess:
 NO_ACCESS = CaseAccess(case_id=0)
 
 
-def combined(accesses: Iterable[CaseAccess]) -> CaseAccess:
-    """One access over several cases (a child on more than one): the union."""
-    roles: set[ParticipantRole] = set()
-    scopes: set[str] = set()
-    protected: set[int] = set()
-    caseworker = False
-    case_id = 0
-    for access in accesses:
-        case_id = case_id or access.case_id
+def with_related_roles(
+    primary: CaseAccess, related: Iterable[CaseAccess]
+) -> CaseAccess:
+    """``primary`` (the case an object was read through decides everything),
+    with the caller's parent roles on ``related`` cases added: a child is
+    seen as by their custodian whichever of the child's cases it is read on."""
+    roles = set(primary.roles)
+    for access in related:
         roles |= access.roles
-        scopes |= access.share_scopes
-        protected |= access.protected_party_ids
-        caseworker = caseworker or access.caseworker
-    return CaseAccess(
-        case_id, frozenset(roles), caseworker, frozenset(scopes), frozenset(protected)
-    )
+    return replace(primary, roles=frozenset(roles))

@@ -62,11 +62,20 @@ def share_of(
     conditions = [
         share.case_id == case_id,
         share.agency_id == agency_id,
-        or_(share.revoked_on.is_(None), share.revoked_on > func.current_date()),
+        *_in_force(share),
     ]
     if scope is not None:
         conditions.append(literal(str(scope)) == any_(share.scopes))
     return exists().where(*conditions)
+
+
+def _in_force(share: Any) -> list[ColumnElement[bool]]:
+    """Shared already, and not revoked yet."""
+    today = func.current_date()
+    return [
+        share.shared_on <= today,
+        or_(share.revoked_on.is_(None), share.revoked_on > today),
+    ]
 
 
 def active_share_scopes(agency_id: int, case_id: IdColumn) -> ColumnElement[list[str]]:
@@ -77,7 +86,7 @@ def active_share_scopes(agency_id: int, case_id: IdColumn) -> ColumnElement[list
         .where(
             share.case_id == case_id,
             share.agency_id == agency_id,
-            or_(share.revoked_on.is_(None), share.revoked_on > func.current_date()),
+            *_in_force(share),
         )
         .limit(1)
         .scalar_subquery()
@@ -120,5 +129,16 @@ def protected_participants(case_id: IdColumn) -> ColumnElement[list[int]]:
     return func.array(
         select(cp.party_id)
         .where(cp.case_id == case_id, protected(cp.party_id))
+        .scalar_subquery()
+    )
+
+
+def indicated_participants(case_id: IdColumn) -> ColumnElement[list[int]]:
+    """Ids of the case's participants with an active indicator (disclosure
+    order or not)."""
+    cp = aliased(CaseParticipant)
+    return func.array(
+        select(cp.party_id)
+        .where(cp.case_id == case_id, has_indicator(cp.party_id))
         .scalar_subquery()
     )

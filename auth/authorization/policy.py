@@ -133,10 +133,11 @@ def row_hidden(
     ):
         if Relation.CASEWORKER in found:
             return False
-        others = access.protected_party_ids - (
-            {principal.id} if principal.is_party else set()
-        )
-        return bool(others)
+        if principal.is_party:
+            # a disclosure order is for partners: the other parent never
+            # learns where a person under an indicator lives
+            return bool(access.indicated_party_ids - {principal.id})
+        return bool(access.protected_party_ids)
     return False
 
 

@@ -68,14 +68,17 @@ PARENTS_AND_STAFF = frozenset({R.SELF, R.PARENT, R.CASEWORKER})
 class TypeRule:
     """Who may reach objects of a type, and where a row keeps its case.
 
-    ``case_key`` names the row attribute holding the case id (or a list of
-    ids, for a child on several cases); ``owner_key`` the attribute holding the
-    party the object belongs to (for ``SELF``). Which cases a principal may
+    ``case_key`` names the row attribute holding the id of the case the
+    object was read through; ``related_cases_key`` the attribute listing
+    other cases on which the caller's parent roles also count (a child on
+    several cases); ``owner_key`` the attribute holding the party the object
+    belongs to (for ``SELF``). Which cases a principal may
     reach at all is ``filters.case_visible``, one SQL predicate per kind.
     """
 
     readers: frozenset[Relation]
     case_key: str | None = "case_id"
+    related_cases_key: str | None = None
     owner_key: str | None = None
     scope: ShareScope = ShareScope.CASE_READ
     #: Rows of this type in a list are dropped under this protection.
@@ -114,7 +117,7 @@ TYPES: Mapping[str, TypeRule] = {
     "Payment": TypeRule(ANYONE_ON_CASE),
     "Party": TypeRule(ANYONE_ON_CASE, owner_key="pk"),
     "Viewer": TypeRule(frozenset({R.SELF}), case_key=None, owner_key="pk"),
-    "Child": TypeRule(ANYONE_ON_CASE, case_key="case_ids"),
+    "Child": TypeRule(ANYONE_ON_CASE, related_cases_key="case_ids"),
     "MessageThread": TypeRule(frozenset({R.SELF, R.CASEWORKER}), owner_key="party_id"),
     "CaseActivity": TypeRule(ANYONE_ON_CASE, hidden_by=Protection.LOCATION),
     "CaseDocument": TypeRule(ANYONE_ON_CASE, hidden_by=Protection.LOCATION),
@@ -156,7 +159,7 @@ FIELDS: Mapping[tuple[str, str], FieldRule] = {
     ("Party", "email"): _pii(PersonalData.EMAIL),
     ("Party", "employments"): _pii(PersonalData.EMPLOYER),
     ("Party", "familyViolenceIndicator"): FieldRule(
-        readers=frozenset({R.CASEWORKER, R.PARTNER}), scope=ShareScope.CASE_READ
+        readers=STAFF_AND_PARTNERS, scope=ShareScope.CASE_READ
     ),
     # children: never the paying parent; never anyone but the custodian and
     # staff when the child lives with a protected person

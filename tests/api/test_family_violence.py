@@ -369,14 +369,6 @@ async def test_a_disclosure_order_lets_the_partner_read_her_address(
     assert found(marcus, HER_SECRETS + CHILD_SECRETS) == []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG? A disclosure order lifts the location safeguard for everyone: "
-        "filters.protected_participants() uses protected(), which a disclosure "
-        "order ends, so the obligor now sees the change-of-address records. "
-        "The rules say a disclosure order lifts protection for partners."
-    ),
-)
 async def test_a_disclosure_order_does_not_show_the_obligor_where_she_moved(
     engine: AsyncEngine, issuer: TestIssuer
 ) -> None:

@@ -391,14 +391,6 @@ query($n: String!) {
 """
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG? A child on several cases is read with the union of the partner's "
-        "shares of all of them (access.combined): a share granting only "
-        "pii:read, which gives nothing on its own case, grants the child's "
-        "personal data through another case whose share lacks pii:read."
-    ),
-)
 async def test_a_childs_details_need_pii_read_on_the_case_read_through(
     engine: AsyncEngine, issuer: TestIssuer
 ) -> None:

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from auth.authorization import policy
-from auth.authorization.access import CaseAccess, combined
+from auth.authorization.access import CaseAccess, with_related_roles
 from auth.authorization.policy import Outcome
 from auth.authorization.rules import FIELDS, TYPES, Relation
 from auth.principal import Principal, PrincipalKind
@@ -95,11 +95,22 @@ def test_childrens_details_never_reach_the_paying_parent() -> None:
     assert kept.outcome is Outcome.ALLOW
 
 
-def test_a_child_on_several_cases_is_seen_through_any_of_them() -> None:
-    merged = combined(
-        [OBLIGOR, CaseAccess(2, roles=frozenset({ParticipantRole.CARETAKER}))]
-    )
+def test_a_child_on_several_cases_is_seen_by_its_custodian_on_any_of_them() -> None:
+    caretaker = CaseAccess(2, roles=frozenset({ParticipantRole.CARETAKER}))
+    merged = with_related_roles(OBLIGOR, [OBLIGOR, caretaker])
     assert policy.decide(PARENT, CHILD_DOB, merged).outcome is Outcome.ALLOW
+    assert merged.case_id == OBLIGOR.case_id  # the case read through decides
+
+
+def test_a_partners_scopes_are_those_of_the_case_read_through() -> None:
+    # a child on a case shared with case:read only, and on another whose
+    # share grants pii:read: read through the first, no personal data
+    partner = _partner("case:read", "pii:read")
+    other = _shared("case:read", "pii:read")
+    through = with_related_roles(_shared("case:read"), [other])
+    decision = policy.decide(partner, CHILD_DOB, through)
+    assert decision.outcome is Outcome.FORBID
+    assert decision.missing_scope == "pii:read"
 
 
 def test_the_audit_trail_is_for_caseworkers() -> None:
@@ -147,25 +158,39 @@ def test_a_federal_tax_offset_names_its_source_only_to_the_entitled(
     assert policy.payment_source(principal, access, other) == other
 
 
+THREE = frozenset({3})
+
+
 def test_location_rows_are_hidden_when_another_participant_is_protected() -> None:
     rule = TYPES["CaseDocument"]
     row = SimpleNamespace(discloses_location=True)
     plain = SimpleNamespace(discloses_location=False)
     protected_other = CaseAccess(
-        1, frozenset({ParticipantRole.OBLIGOR}), protected_party_ids=frozenset({3})
+        1,
+        frozenset({ParticipantRole.OBLIGOR}),
+        protected_party_ids=THREE,
+        indicated_party_ids=THREE,
     )
     assert policy.row_hidden(PARENT, rule, protected_other, row)
     assert not policy.row_hidden(PARENT, rule, protected_other, plain)
     # the protected person sees their own; staff see everything
     herself = _principal(PrincipalKind.PARTY, 3, {"cases:read"})
     mine = CaseAccess(
-        1, frozenset({ParticipantRole.OBLIGEE}), protected_party_ids=frozenset({3})
+        1,
+        frozenset({ParticipantRole.OBLIGEE}),
+        protected_party_ids=THREE,
+        indicated_party_ids=THREE,
     )
     assert not policy.row_hidden(herself, rule, mine, row)
-    staff_view = CaseAccess(1, caseworker=True, protected_party_ids=frozenset({3}))
+    staff_view = CaseAccess(
+        1, caseworker=True, protected_party_ids=THREE, indicated_party_ids=THREE
+    )
     assert not policy.row_hidden(STAFF, rule, staff_view, row)
     partner_view = CaseAccess(
-        1, share_scopes=frozenset({"case:read"}), protected_party_ids=frozenset({3})
+        1,
+        share_scopes=frozenset({"case:read"}),
+        protected_party_ids=THREE,
+        indicated_party_ids=THREE,
     )
     assert policy.row_hidden(_partner("case:read"), rule, partner_view, row)
 
@@ -177,3 +202,17 @@ def test_disbursements_show_to_their_payee_not_to_the_other_parent() -> None:
     assert not policy.row_hidden(PARENT, rule, OBLIGEE, paid_to_me)
     assert policy.row_hidden(PARENT, rule, OBLIGOR, paid_to_other)
     assert not policy.row_hidden(STAFF, rule, ASSIGNED, paid_to_other)
+
+
+def test_a_disclosure_order_shows_location_rows_to_partners_only() -> None:
+    rule = TYPES["CaseActivity"]
+    row = SimpleNamespace(discloses_location=True)
+    # an indicator with a court-ordered disclosure: not protected from partners
+    disclosed = CaseAccess(
+        1,
+        roles=frozenset({ParticipantRole.OBLIGOR}),
+        share_scopes=frozenset({"case:read"}),
+        indicated_party_ids=THREE,
+    )
+    assert not policy.row_hidden(_partner("case:read"), rule, disclosed, row)
+    assert policy.row_hidden(PARENT, rule, disclosed, row)
