@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     link_max_failures_per_subject: int = 5
     link_max_failures_per_case: int = 10
     link_lockout_minutes: int = 15
+    link_case_lockout_hours: int = 24
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_page_size: int = 100

@@ -34,11 +34,18 @@ CANDIDATE_SLOTS = 4
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """How many failures a login and a case number may have within ``window``."""
+    """How many failures a login may have within ``window``, and a case
+    number within ``case_window`` (longer: new logins are free to make, so the
+    case's count is what bounds guessing one person's details)."""
 
     per_subject: int
     per_case: int
     window: timedelta
+    case_window: timedelta | None = None
+
+    @property
+    def for_case(self) -> timedelta:
+        return self.case_window or self.window
 
 
 def locked_until(
@@ -68,12 +75,12 @@ def refused_until(
     attempt, which is recorded as a failure."""
     if (
         locked_until(subject_failures, now, limits.per_subject, limits.window) is None
-        and locked_until(case_failures, now, limits.per_case, limits.window) is None
+        and locked_until(case_failures, now, limits.per_case, limits.for_case) is None
     ):
         return None
     after = [
         locked_until([*subject_failures, now], now, limits.per_subject, limits.window),
-        locked_until([*case_failures, now], now, limits.per_case, limits.window),
+        locked_until([*case_failures, now], now, limits.per_case, limits.for_case),
     ]
     return max(t for t in after if t is not None)
 
@@ -124,8 +131,19 @@ def overlong_field(case_number: str, ssn_last4: str) -> str | None:
     return None
 
 
+CASE_NUMBER = re.compile(r"[0-9]{10}")
+
+
 def stored_case_number(typed: str) -> str:
     """The typed case number as kept in attempts and audit records: as typed
     (never trimmed, so the per-case count holds the only spelling that can
-    match a case: ten ASCII digits), cut to the column's width."""
-    return typed[:STORED_CASE_NUMBER_LENGTH]
+    match a case: ten ASCII digits), cut to the column's width, with
+    characters a text column cannot hold (NUL, controls) replaced by ``?``."""
+    kept = typed[:STORED_CASE_NUMBER_LENGTH]
+    return "".join(c if c.isprintable() else "?" for c in kept)
+
+
+def looked_up_case_number(typed: str) -> str:
+    """What to look the case up by: the typed number when it can be one (ten
+    ASCII digits), else a number no case has, so the same statement runs."""
+    return typed if CASE_NUMBER.fullmatch(typed) else "0"

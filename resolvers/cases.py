@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from db.enums import CaseStatus
@@ -15,6 +15,16 @@ from schema.errors import BadUserInput
 
 CASE_CURSOR = "case"
 MAX_NAME = 100
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; it must carry an offset and stay within years 1-9999."""
+    if moment.tzinfo is None:
+        raise BadUserInput("updatedSince needs a time zone offset")
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise BadUserInput("updatedSince is out of range") from None
 
 
 def _case_cursor(row: Any) -> str:
@@ -46,8 +56,11 @@ async def cases(
         len(case_number) == 10 and case_number.isascii() and case_number.isdigit()
     ):
         raise BadUserInput("caseNumber must be ten digits")
-    if updated_since is not None and updated_since.tzinfo is None:
-        raise BadUserInput("updatedSince needs a time zone offset")
+    for name, text in (("participantName", participant_name), ("county", county)):
+        if text is not None and not text.isprintable():
+            raise BadUserInput(f"{name} may not hold control characters")
+    if updated_since is not None:
+        updated_since = _utc(updated_since)
     args = CaseFilterArgs(
         size,
         keyset[0] if keyset else None,

@@ -25,12 +25,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from auth.authorization.filters import has_indicator
 from auth.principal import Principal
 from db.enums import AuditOutcome
 from db.models import AccountLinkAttempt, Case, CaseParticipant, IdentityLink, Party
 from domain.account_linking import (
     Candidate,
     Limits,
+    looked_up_case_number,
     matching_party,
     overlong_field,
     refused_until,
@@ -60,14 +62,6 @@ LOGIN_LINKED = AccountLinkError(
     field=None,
     message="Your login is already linked to an account.",
 )
-PARTY_LINKED = AccountLinkError(
-    code=AccountLinkErrorCode.ALREADY_LINKED,
-    field=None,
-    message=(
-        "Your account is already linked to another login. Contact your "
-        "child-support office."
-    ),
-)
 
 _A = AccountLinkAttempt
 _FAILURES = union_all(
@@ -80,7 +74,7 @@ _FAILURES = union_all(
     select(literal("case").label("counted_for"), _A.attempted_at).where(
         _A.case_number == bindparam("case_number"),
         _A.succeeded.is_(False),
-        _A.attempted_at > bindparam("since"),
+        _A.attempted_at > bindparam("case_since"),
     ),
 )
 
@@ -92,6 +86,7 @@ _PARTICIPANTS = (
         Party.id.label("party_id"),
         Party.date_of_birth,
         Party.ssn_last4,
+        has_indicator(Party.id).label("family_violence"),
     )
     .outerjoin(CaseParticipant, CaseParticipant.case_id == Case.id)
     .outerjoin(Party, Party.id == CaseParticipant.party_id)
@@ -156,19 +151,29 @@ async def _attempt(
         retry_at = await _refused_until(info, conn, principal, typed, now)
         case_id: int | None = None
         party_id: int | None = None
+        reason: str | None = None
         error: AccountLinkError | None
         if retry_at is not None:
             outcome, error = AuditOutcome.LOCKED, _locked(retry_at)
         elif (field := overlong_field(data.case_number, data.ssn_last4)) is not None:
             outcome, error = AuditOutcome.FAILED, _invalid(field)
         else:
-            case_id, party_id = await _verify(conn, data)
+            case_id, party_id, protected = await _verify(conn, data)
             if party_id is None:
                 error = NOT_VERIFIED
+            elif protected:
+                # a person under a family-violence indicator is linked by
+                # their caseworker, never by whoever knows their details; the
+                # answer is the one a wrong guess gets
+                reason, error, party_id = (
+                    "family_violence_indicator",
+                    NOT_VERIFIED,
+                    None,
+                )
             else:
                 error = await _link(conn, principal, party_id)
                 if error is not None:
-                    party_id = None
+                    reason, party_id = "party_already_linked", None
             outcome = (
                 AuditOutcome.FAILED if party_id is None else AuditOutcome.SUCCEEDED
             )
@@ -181,7 +186,7 @@ async def _attempt(
                 attempted_at=now,
             )
         )
-        await _audit(info, conn, typed, case_id, party_id, outcome)
+        await _audit(info, conn, typed, case_id, party_id, outcome, reason)
     return party_id, error
 
 
@@ -194,6 +199,7 @@ async def _refused_until(
         per_subject=settings.link_max_failures_per_subject,
         per_case=settings.link_max_failures_per_case,
         window=timedelta(minutes=settings.link_lockout_minutes),
+        case_window=timedelta(hours=settings.link_case_lockout_hours),
     )
     failures = (
         await conn.execute(
@@ -203,6 +209,7 @@ async def _refused_until(
                 "subject": principal.subject,
                 "case_number": typed,
                 "since": now - limits.window,
+                "case_since": now - limits.for_case,
             },
         )
     ).all()
@@ -216,18 +223,21 @@ async def _refused_until(
 
 async def _verify(
     conn: AsyncConnection, data: LinkAccountInput
-) -> tuple[int | None, int | None]:
-    """The case's id (if it exists) and the party the details prove (if any).
-    The same statement and the same comparisons whether the case exists or
-    not, and only the case number goes to the database."""
-    rows = (await conn.execute(_PARTICIPANTS, {"case_number": data.case_number})).all()
+) -> tuple[int | None, int | None, bool]:
+    """The case's id (if it exists), the party the details prove (if any) and
+    whether that person is under a family-violence indicator. The same
+    statement and the same comparisons whether the case exists or not, and
+    only the case number goes to the database."""
+    number = looked_up_case_number(data.case_number)
+    rows = (await conn.execute(_PARTICIPANTS, {"case_number": number})).all()
     candidates = [
         Candidate(row.party_id, row.date_of_birth, row.ssn_last4)
         for row in rows
         if row.party_id is not None
     ]
     party_id = matching_party(candidates, data.date_of_birth, data.ssn_last4)
-    return (rows[0].case_id if rows else None), party_id
+    protected = any(row.family_violence for row in rows if row.party_id == party_id)
+    return (rows[0].case_id if rows else None), party_id, protected
 
 
 def _locked(retry_at: datetime) -> AccountLinkError:
@@ -267,7 +277,9 @@ async def _link(
     if principal.subject in subjects:
         return LOGIN_LINKED  # linked by a concurrent request meanwhile
     if subjects:
-        return PARTY_LINKED
+        # linked to another login already: answered like a wrong guess, so
+        # the answer never confirms someone's details
+        return NOT_VERIFIED
     await conn.execute(
         insert(IdentityLink).values(
             issuer=principal.issuer, subject=principal.subject, party_id=party_id
@@ -283,14 +295,18 @@ async def _audit(
     case_id: int | None,
     party_id: int | None,
     outcome: AuditOutcome,
+    reason: str | None = None,
 ) -> None:
     audit = info.context.audit
+    detail = {"case_number": typed}
+    if reason is not None:
+        detail["reason"] = reason
     audit.record(
         ACTION,
         case_id=case_id,
         object_type="Party",
         object_id=party_id,
         outcome=outcome,
-        detail={"case_number": typed},
+        detail=detail,
     )
     await audit.write(conn)

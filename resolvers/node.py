@@ -26,5 +26,8 @@ async def node(info: Info, global_id: str) -> Any:
     if type_name == "MessageThread":
         return await message.thread_by_id(info, pk)
     if type_name == "Party":
-        return await info.context.loaders.party_node.load(pk)
+        row = await info.context.loaders.party_node.load(pk)
+        if row is not None and row.case_id is not None:
+            info.context.audit.case_read(row.case_id)
+        return row
     return None

@@ -441,3 +441,43 @@ async def test_every_route_to_a_case_records_the_read(
             ("partner_read", world.cases[FIRST]),
         ]
     )
+
+
+BY_ID = """
+query($thread: ID!, $person: ID!) {
+  thread: node(id: $thread) { ... on MessageThread { subject } }
+  person: node(id: $person) { ... on Party { firstName familyViolenceIndicator } }
+}
+"""
+
+
+async def test_a_thread_or_a_person_fetched_by_id_records_the_case(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    # given a thread of the obligee's on the first case
+    async with engine.begin() as conn:
+        world = await build(conn, issuer.url)
+        obligee = world.people[FIRST]["obligee"]
+        thread = await r.thread(conn, obligee, world.cases[FIRST])
+    variables = {
+        "thread": ids.encode("MessageThread", thread),
+        "person": ids.encode("Party", obligee),
+    }
+
+    # when the caseworker and the partner fetch them by id
+    async with running_api(engine, issuer.url) as api:
+        worker = await api.query(BY_ID, issuer.mint("worker"), **variables)
+        partner = await api.query(
+            BY_ID, r.partner_token(issuer, "OK-CSS", "case:read"), **variables
+        )
+
+    # then both reads name the case they were read on
+    assert worker["thread"] is not None
+    assert worker["person"]["familyViolenceIndicator"] is False
+    assert partner["thread"] is None  # threads are not a partner's
+    assert partner["person"]["firstName"] == "Obligee1"
+    rows = await r.audit_rows(engine)
+    assert sorted((row["action"], row["case_id"]) for row in rows) == [
+        ("partner_read", world.cases[FIRST]),
+        ("read_case", world.cases[FIRST]),
+    ]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from loaders import ids
+from tests.support import factories as f
 from tests.support.api import Api, running_api
 from tests.support.cases import link, obligor_with_cases
 from tests.support.issuer import TestIssuer
@@ -115,3 +116,39 @@ async def test_a_hidden_object_costs_the_same_statements_as_a_missing_one(
             assert await statements(
                 node, i=ids.encode(type_name, pk)
             ) == await statements(node, i=ids.encode(type_name, 10**12))
+
+
+FILTERED = """
+query($filter: CaseFilter) { cases(filter: $filter) { nodes { caseNumber } } }
+"""
+
+
+@pytest.mark.parametrize(
+    "case_filter",
+    [
+        {"participantName": "Ro\u0000sa"},
+        {"county": "Tra\u0000vis"},
+        {"updatedSince": "0001-01-01T00:00:00+14:00"},
+        {"updatedSince": "9999-12-31T23:59:59-14:00"},
+        {"updatedSince": "2026-01-01T00:00:00"},
+        {"caseNumber": "12345"},
+        {"participantName": "x"},
+    ],
+    ids=["NUL in a name", "NUL in a county", "before year 1", "after 9999",
+         "no offset", "short case number", "one letter"],
+)  # fmt: skip
+async def test_a_case_filter_that_cannot_be_met_is_bad_user_input(
+    engine: AsyncEngine, case_filter: dict[str, str]
+) -> None:
+    async with engine.begin() as conn:
+        party = await f.party(conn)
+    with TestIssuer() as issuer:
+        async with engine.begin() as conn:
+            await link(conn, issuer.url, "parent", party)
+        async with running_api(engine, issuer.url) as api:
+            response = await api.post(
+                FILTERED, issuer.mint("parent"), filter=case_filter
+            )
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    assert body["data"] is None

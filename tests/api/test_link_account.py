@@ -466,14 +466,75 @@ async def test_a_linked_login_or_person_cannot_link_again(
         as_oscar = await _link(api, issuer.mint("oscar"))
         as_staff = await _link(api, issuer.mint("worker"))
 
-    # then all are refused as already linked, and no link was added
-    for answer in (second, as_oscar, as_staff):
+    # then the linked logins are told so; the new login proving Paula, who is
+    # linked already, gets exactly a wrong guess's answer (the answer never
+    # confirms someone's details), and no link was added
+    for answer in (as_oscar, as_staff):
         assert answer["viewer"] is None
         assert [e["code"] for e in answer["errors"]] == ["ALREADY_LINKED"]
-    assert second["errors"][0]["message"] != as_oscar["errors"][0]["message"]
+    wrong = await _wrong_guess(engine, issuer)
+    assert second == wrong
     assert await _rows(engine, m.IdentityLink) == before
     attempts = await _rows(engine, m.AccountLinkAttempt)
-    # only the unlinked login's attempt was a verification attempt
+    # only the unlinked logins' attempts were verification attempts
     assert [(a.subject, a.succeeded) for a in attempts] == [
-        ("paula-second-login", False)
+        ("paula-second-login", False),
+        ("someone-guessing", False),
     ]
+    audits = [
+        a
+        for a in await _rows(engine, m.AuditEvent)
+        if a.subject == ("paula-second-login")
+    ]
+    assert [a.detail.get("reason") for a in audits] == ["party_already_linked"]
+
+
+async def _wrong_guess(engine: AsyncEngine, issuer: TestIssuer) -> dict[str, Any]:
+    async with running_api(engine, issuer.url) as api:
+        return await _link(api, issuer.mint("someone-guessing"), ssn_last4="0000")
+
+
+async def test_a_person_under_a_family_violence_indicator_cannot_self_link(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    # given Paula under an active indicator (a disclosure order changes nothing)
+    family = await _family(engine)
+    async with engine.begin() as conn:
+        office = await f.agency(conn)
+        worker = await f.staff(conn, office)
+        await f.add(
+            conn,
+            m.FamilyViolenceIndicator,
+            party_id=family.parent_id,
+            code="family_violence",
+            set_on=date(2024, 1, 1),
+            set_by_staff_id=worker,
+        )
+
+    # when someone proves her details, and someone else guesses wrong
+    async with running_api(engine, issuer.url) as api:
+        proved = await _link(api, issuer.mint("knows-her-details"))
+    wrong = await _wrong_guess(engine, issuer)
+
+    # then both get the same answer; nothing is linked; the audit says why
+    assert proved == wrong
+    assert [e["code"] for e in proved["errors"]] == ["VERIFICATION_FAILED"]
+    assert await _rows(engine, m.IdentityLink) == []
+    audits = {a.subject: a for a in await _rows(engine, m.AuditEvent)}
+    assert audits["knows-her-details"].detail == {
+        "case_number": CASE_NUMBER,
+        "reason": "family_violence_indicator",
+    }
+    assert audits["knows-her-details"].outcome == "failed"
+
+
+async def test_a_case_number_a_text_column_cannot_hold_is_a_recorded_failure(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    await _family(engine)
+    async with running_api(engine, issuer.url) as api:
+        answer = await _link(api, issuer.mint("nul"), case_number="41000\u00000001")
+    wrong = await _wrong_guess(engine, issuer)
+    assert answer == wrong
+    attempts = {a.subject: a for a in await _rows(engine, m.AccountLinkAttempt)}
+    assert attempts["nul"].case_number == "41000?0001"

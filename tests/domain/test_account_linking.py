@@ -185,3 +185,21 @@ def test_absurdly_long_input_is_named_and_stored_case_numbers_are_cut() -> None:
     assert overlong_field("4100000001", "6" * (MAX_INPUT_LENGTH + 1)) == "ssnLast4"
     assert stored_case_number(" 41-0000-0001 ") == " 41-0000-0001 "
     assert stored_case_number("9" * 40) == "9" * 32
+
+
+def test_a_case_numbers_failures_count_over_its_own_longer_window() -> None:
+    # given a case number with its maximum of failures spread over a day
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    limits = Limits(
+        per_subject=5,
+        per_case=3,
+        window=timedelta(minutes=15),
+        case_window=timedelta(hours=24),
+    )
+    case_failures = [now - timedelta(hours=h) for h in (20, 10, 1)]
+
+    # then a new login is still refused, until the oldest is a day old
+    retry_at = refused_until([], case_failures, now, limits)
+    assert retry_at == now - timedelta(hours=10) + timedelta(hours=24)
+    short = Limits(per_subject=5, per_case=3, window=timedelta(minutes=15))
+    assert refused_until([], case_failures, now, short) is None
