@@ -139,10 +139,15 @@ async def _on_startup(app: Starlette, settings: Settings, engine: AsyncEngine) -
     (once the demo data is there; `./run seed` loads it into DATABASE_URL)."""
     if settings.is_demo and not settings.oidc_issuer:
         from demo.dev_issuer import ensure_persona_links
-        from demo.seed.loader import is_seeded
+        from demo.seed.loader import holds_demo_personas, is_seeded
 
-        if await is_seeded(engine):
+        if await holds_demo_personas(engine):
             await ensure_persona_links(engine, settings.dev_issuer_url)
+        elif await is_seeded(engine):
+            log.warning(
+                "demo mode on a database without the demo personas: no demo "
+                "logins are linked (set GATEWAY_MODE=production for real data)"
+            )
         else:
             log.warning("no demo data: persona logins need `./run seed` first")
 

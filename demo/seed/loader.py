@@ -143,6 +143,35 @@ async def is_seeded(engine: AsyncEngine) -> bool:
     return bool(found)
 
 
+async def holds_demo_personas(engine: AsyncEngine) -> bool:
+    """Whether the database holds the demo personas at their ids (it was
+    seeded by this loader), so that demo logins may be linked to those rows.
+    A database in real use never gets the development issuer's links."""
+    from demo.seed import personas as p
+
+    check = text(
+        "SELECT EXISTS (SELECT 1 FROM agencies WHERE id = :agency AND code = :code)"
+        " AND EXISTS (SELECT 1 FROM parties WHERE id = :party"
+        " AND first_name || ' ' || last_name = :party_name)"
+        " AND EXISTS (SELECT 1 FROM staff WHERE id = :staff"
+        " AND first_name || ' ' || last_name = :staff_name)"
+    )
+    personas = p.PERSONAS
+    async with engine.connect() as conn:
+        found = await conn.scalar(
+            check,
+            {
+                "agency": p.PARTNER_AGENCY_ID,
+                "code": p.PARTNER_AGENCY_CODE,
+                "party": p.OBLIGOR_PARTY_ID,
+                "party_name": personas["obligor"].display_name,
+                "staff": p.CASEWORKER_STAFF_ID,
+                "staff_name": personas["caseworker"].display_name,
+            },
+        )
+    return bool(found)
+
+
 async def table_digests(engine: AsyncEngine) -> dict[str, str]:
     """An md5 per seeded table over its generated columns, rows ordered by id.
 

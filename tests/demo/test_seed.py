@@ -16,8 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from db.engine import create_engine
 from demo.seed import personas as p
 from demo.seed.generator import digest_batches, generate
-from demo.seed.loader import LoadReport, digest, is_seeded, load
+from demo.seed.loader import (
+    LoadReport,
+    digest,
+    holds_demo_personas,
+    is_seeded,
+    load,
+)
 from demo.seed.tables import COLUMNS, MAX_BATCH_ROWS, TableBatch
+from tests.support import factories
 from tests.support.databases import Server
 
 AS_OF = date(2026, 11, 20)
@@ -120,6 +127,19 @@ async def test_a_fresh_database_is_not_seeded(engine: AsyncEngine) -> None:
     assert not await is_seeded(engine)
 
 
+async def test_a_database_in_real_use_does_not_hold_the_demo_personas(
+    engine: AsyncEngine,
+) -> None:
+    # given rows at the personas' ids that are somebody else (real data)
+    async with engine.begin() as conn:
+        office = await factories.agency(conn, code="OK-CSS")
+        await factories.staff(conn, office, first_name="Alex", last_name="Smith")
+        await factories.party(conn, first_name="Marcus", last_name="Lee")
+    # then demo logins must not be linked to them
+    assert await is_seeded(engine)
+    assert not await holds_demo_personas(engine)
+
+
 # -- scale 1 -------------------------------------------------------------------
 
 
@@ -133,6 +153,7 @@ async def test_scale_1_loads(
     with capsys.disabled():
         print("\n" + report.format())
     assert await is_seeded(engine)
+    assert await holds_demo_personas(engine)
     assert 900 <= report.rows["cases"] <= 1_200
     assert "identity_links" not in report.rows
     assert "audit_events" not in report.rows
