@@ -1,9 +1,18 @@
 """How a collection is applied to what is owed: the one configurable rule.
 
-A payment goes first to current support due for the period, then to current
-medical support, then spousal support, then arrears owed to the family before
-arrears assigned to the state, then interest, then fees. States differ in the
-details, so the order is data (``DEFAULT_ORDER``), and callers may pass another.
+The order depends on where the money came from, as federal distribution rules
+require (42 U.S.C. 657, 45 CFR 302.51):
+
+- a voluntary or withheld payment (and any source but a tax offset) goes to
+  current support due for the period, then current medical support, then
+  spousal support, then arrears owed to the family before arrears assigned to
+  the state, then interest, then fees (``DEFAULT_ORDER``);
+- a tax refund offset pays past-due support only, never current support:
+  arrears, assigned (state) arrears first for a family that received public
+  assistance, the family's first otherwise (``PAST_DUE_ORDERS``).
+
+What an order leaves unpaid is a credit for the caller to hold. States differ in
+the details, so every order is data here, in one place (``ORDERS``).
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from db.enums import Bucket, OwedTo
+from db.enums import Bucket, OwedTo, PaymentSource
 
 Slot = tuple[Bucket, OwedTo]
 
@@ -29,6 +38,30 @@ DEFAULT_ORDER: tuple[Slot, ...] = (
     (Bucket.INTEREST, OwedTo.STATE),
     (Bucket.FEES, OwedTo.STATE),
 )
+
+#: Past-due support only: assigned arrears first (former public assistance),
+#: or the family's first.
+STATE_FIRST: tuple[Slot, ...] = (
+    (Bucket.ARREARS, OwedTo.STATE),
+    (Bucket.ARREARS, OwedTo.FAMILY),
+)
+FAMILY_FIRST: tuple[Slot, ...] = (
+    (Bucket.ARREARS, OwedTo.FAMILY),
+    (Bucket.ARREARS, OwedTo.STATE),
+)
+
+#: Sources that may pay past-due support only.
+PAST_DUE_ONLY = frozenset(
+    {PaymentSource.FEDERAL_TAX_OFFSET, PaymentSource.STATE_TAX_OFFSET}
+)
+
+#: Every allocation order, by (paid past-due only, family was assisted).
+ORDERS: Mapping[tuple[bool, bool], tuple[Slot, ...]] = {
+    (False, False): DEFAULT_ORDER,
+    (False, True): DEFAULT_ORDER,
+    (True, False): FAMILY_FIRST,
+    (True, True): STATE_FIRST,
+}
 
 CENT = Decimal("0.01")
 
@@ -68,3 +101,29 @@ def allocate(
         applied.append(Allocation(slot[0], slot[1], part))
         remaining -= part
     return applied, remaining
+
+
+def order_for(source: PaymentSource, *, assisted: bool) -> tuple[Slot, ...]:
+    """The allocation order for a collection from ``source`` on an order whose
+    family received public assistance (``assisted``) or not."""
+    return ORDERS[(source in PAST_DUE_ONLY, assisted)]
+
+
+def allocate_collection(
+    amount: Decimal,
+    owed: Mapping[Slot, Decimal],
+    source: PaymentSource,
+    *,
+    assisted: bool,
+) -> tuple[list[Allocation], Decimal]:
+    """Apply a collection from ``source``: the allocations, and the credit
+    left when what this source may pay is paid."""
+    return allocate(amount, owed, order_for(source, assisted=assisted))
+
+
+def past_due(owed: Mapping[Slot, Decimal]) -> Decimal:
+    """What a tax refund offset may pay: the arrears (family and state)."""
+    return sum(
+        (max(owed.get(slot, Decimal(0)), Decimal(0)) for slot in FAMILY_FIRST),
+        Decimal("0.00"),
+    )

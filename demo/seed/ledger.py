@@ -2,8 +2,10 @@
 
 Obligations accrue on their due dates; payments arrive as
 :class:`demo.seed.paying.PaymentPlan` plans them; each posted payment is recorded
-as a collection and applied with :func:`domain.allocation.allocate` to what is
-outstanding at that moment. Running totals per bucket keep it O(rows).
+as a collection and applied with :func:`domain.allocation.allocate_collection`
+(the order depends on the source: a tax refund offset pays arrears only, and is
+only ever taken for arrears, up to what is past due) to what is outstanding at
+that moment. Running totals per bucket keep it O(rows).
 
 Outstanding amounts follow the calendar month: what accrued in the month of a
 collection is current; anything accrued earlier and still unpaid is arrears
@@ -45,7 +47,7 @@ from demo.seed.money import (
 )
 from demo.seed.paying import PaymentPlan, Planned
 from demo.seed.tables import Sink
-from domain.allocation import Slot, allocate
+from domain.allocation import PAST_DUE_ONLY, Slot, allocate_collection, past_due
 
 INTEREST_RATE = Decimal("0.06")
 # Support assigned to the state during TANF; spousal support never is.
@@ -200,6 +202,11 @@ class _Simulation:
         events: list[tuple[Any, ...]],
     ) -> None:
         """Record a payment; apply it when it posted; schedule its reversal."""
+        if source in PAST_DUE_ONLY:
+            # an offset is certified for past-due support, up to what is owed
+            amount = min(amount, past_due(self.owed()))
+            if amount <= 0:
+                return
         rng, as_of = self.rng, self.as_of
         posted_on = day + timedelta(days=rng.randint(1, 3))
         posted: date | None = posted_on
@@ -234,7 +241,9 @@ class _Simulation:
         if posted is None:
             return
         self.ledger(_COLLECTION, day, None, _FAMILY, amount, payment_id)
-        allocations, _leftover = allocate(amount, self.owed())
+        allocations, _credit = allocate_collection(
+            amount, self.owed(), source, assisted=self.book.tanf_until is not None
+        )
         family = ZERO
         for part in allocations:
             self.raise_debt(part.bucket, part.owed_to, -part.amount)

@@ -452,3 +452,23 @@ def test_accruals_follow_the_obligation_schedules(small: Tables) -> None:
         elif obligation["frequency"] == "weekly":
             gaps = {(b - a).days for a, b in pairwise(days)}
             assert gaps <= {7}
+
+
+async def test_tax_offsets_pay_past_due_support_only(
+    seeded: tuple[AsyncEngine, LoadReport],
+) -> None:
+    # given: every allocation of a tax refund offset in the demo data
+    engine, _ = seeded
+    query = """
+        SELECT count(*) FILTER (WHERE l.bucket <> 'arrears') AS to_current,
+               count(*) AS allocations
+        FROM ledger_entries l JOIN payments p ON p.id = l.payment_id
+        WHERE l.entry_type = 'allocation'
+          AND p.source IN ('federal_tax_offset', 'state_tax_offset')"""
+    async with engine.connect() as conn:
+        row = (await conn.execute(text(query))).one()
+
+    # then: there are some, and none went to current support (or anything
+    # but arrears), as the allocation rule for offsets requires
+    assert row.allocations > 100
+    assert row.to_current == 0
