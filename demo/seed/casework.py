@@ -358,8 +358,9 @@ def add_thread(
         kind, staff, body, when, read = rows[-1]
         rows[-1] = (kind, staff, body, when, None if unread_last else read)
     thread_id = sink.add(
-        "message_threads", party_id, case.id, order_id, code.value, subject, rows[-1][3]
-    )
+        "message_threads", party_id, case.id, order_id, code.value, subject,
+        rows[-1][3], rows[0][3],
+    )  # fmt: skip
     for kind, staff, body, when, read in rows:
         sink.add("messages", thread_id, kind, staff, body, when, read)
     return thread_id

@@ -175,8 +175,9 @@ async def holds_demo_personas(engine: AsyncEngine) -> bool:
 async def table_digests(engine: AsyncEngine) -> dict[str, str]:
     """An md5 per seeded table over its generated columns, rows ordered by id.
 
-    Server-set timestamps (created_at, updated_at) are left out: they differ
-    between two loads of the same data.
+    Server-set timestamps (created_at and updated_at where the generator does
+    not write them) are left out: they differ between two loads of the same
+    data.
     """
     digests: dict[str, str] = {}
     async with engine.connect() as conn:

@@ -85,6 +85,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "message_threads": (
         "id", "party_id", "case_id", "order_id", "topic", "subject", "last_message_at",
+        "created_at",
     ),
     "messages": (
         "id", "thread_id", "sender_kind", "sender_staff_id", "body", "sent_at",

@@ -472,3 +472,20 @@ async def test_tax_offsets_pay_past_due_support_only(
     # but arrears), as the allocation rule for offsets requires
     assert row.allocations > 100
     assert row.to_current == 0
+
+
+async def test_a_thread_starts_with_its_first_message(
+    seeded: tuple[AsyncEngine, LoadReport],
+) -> None:
+    engine, _ = seeded
+    query = """
+        SELECT count(*) FILTER (WHERE t.created_at > t.last_message_at) AS backwards,
+               count(*) FILTER (WHERE t.created_at <> first.sent_at) AS not_first,
+               count(*) AS threads
+        FROM message_threads t
+        JOIN LATERAL (SELECT min(sent_at) AS sent_at FROM messages m
+                      WHERE m.thread_id = t.id) first ON true"""
+    async with engine.connect() as conn:
+        row = (await conn.execute(text(query))).one()
+    assert row.threads > 100
+    assert (row.backwards, row.not_first) == (0, 0)
