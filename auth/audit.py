@@ -78,9 +78,6 @@ class AuditLog:
         action = PARTNER_READ if principal.is_agency else READ_CASE
         self.record(action, case_id=case_id, object_type="Case", object_id=case_id)
 
-    def __len__(self) -> int:
-        return len(self._records)
-
     def rows(self) -> list[dict[str, Any]]:
         """The records as ``audit_events`` rows."""
         principal = self.principal

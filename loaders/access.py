@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import any_, false, func, null, or_, select
+from sqlalchemy import any_, false, func, null, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
@@ -14,7 +14,7 @@ from auth.authorization import filters
 from auth.authorization.access import CaseAccess
 from auth.principal import Principal
 from db.enums import ParticipantRole
-from db.models import Case, CaseParticipant, Staff
+from db.models import Case, CaseParticipant
 from loaders.base import ID_KEYS
 
 
@@ -30,11 +30,7 @@ def _statement(principal: Principal | None) -> Any:
             .scalar_subquery()
         )
     elif principal is not None and principal.is_staff:
-        office = select(Staff.agency_id).where(Staff.id == principal.id)
-        caseworker = or_(
-            Case.caseworker_id == principal.id,
-            Case.office_id == office.scalar_subquery(),
-        )
+        caseworker = filters.staff_reaches(principal.id, Case)
     elif principal is not None and principal.is_agency:
         scopes = filters.active_share_scopes(principal.id, Case.id)
     return select(

@@ -73,10 +73,10 @@ class Guard(FieldExtension):
         self.field_name = field_name
         self.rule = rule
         self.type_rule = TYPES[type_name]
-        self.empty: list[Any] | None = None
+        self.is_list = False
 
     def apply(self, field: StrawberryField) -> None:
-        self.empty = [] if _is_list(field) else None
+        self.is_list = _is_list(field)
 
     async def resolve_async(
         self, next_: Any, source: Any, info: Info, **kwargs: Any
@@ -112,15 +112,15 @@ class Guard(FieldExtension):
                 if not policy.row_hidden(principal, items, access, row)
             ]
         if self.rule.tax_source and value is not None:
-            source = PaymentSource(value.value)
-            if policy.payment_source(principal, access, source) is None:
+            stored = PaymentSource(value.value)
+            if policy.payment_source(principal, access, stored) is None:
                 value = ShownSource.TAX_OFFSET
         if self.rule.personal is not None and decision.relation not in _OWNERS:
             self._audit(ctx, access, source, AuditOutcome.ALLOWED)
         return value
 
     def _empty(self) -> Any:
-        return [] if self.empty is not None else None
+        return [] if self.is_list else None
 
     def _audit(
         self, ctx: Context, access: CaseAccess, source: Any, outcome: AuditOutcome

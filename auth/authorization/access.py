@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from auth.authorization.rules import Relation
 from db.enums import ParticipantRole
 
-_CUSTODIAL = frozenset({ParticipantRole.OBLIGEE, ParticipantRole.CARETAKER})
+#: Roles of the parent or caretaker a child lives with.
+CUSTODIAL_ROLES = frozenset({ParticipantRole.OBLIGEE, ParticipantRole.CARETAKER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class CaseAccess:
         found: set[Relation] = set()
         if self.roles:
             found.add(Relation.PARENT)
-        if self.roles & _CUSTODIAL:
+        if self.roles & CUSTODIAL_ROLES:
             found.add(Relation.CUSTODIAN)
         if self.caseworker:
             found.add(Relation.CASEWORKER)

@@ -9,13 +9,15 @@ so they never correlate with the statement they are put in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, any_, exists, false, func, literal, or_, select
 from sqlalchemy.orm import QueryableAttribute, aliased
 
+from auth.authorization.access import CUSTODIAL_ROLES
 from auth.principal import Principal
-from db.enums import ParticipantRole, ShareScope
+from db.enums import ShareScope
 from db.models import (
     Case,
     CaseChild,
@@ -28,8 +30,6 @@ from db.models import (
 #: A column (or expression) holding an id.
 IdColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
-CUSTODIAL_ROLES = (ParticipantRole.OBLIGEE, ParticipantRole.CARETAKER)
-
 
 def case_visible(principal: Principal, case_id: IdColumn) -> ColumnElement[bool]:
     """True for the cases ``principal`` may reach (``rules.TYPES['Case']``):
@@ -40,39 +40,29 @@ def case_visible(principal: Principal, case_id: IdColumn) -> ColumnElement[bool]
         return exists().where(cp.case_id == case_id, cp.party_id == principal.id)
     if principal.is_staff:
         case = aliased(Case)
-        office = select(Staff.agency_id).where(Staff.id == principal.id)
-        return exists().where(
-            case.id == case_id,
-            or_(
-                case.caseworker_id == principal.id,
-                case.office_id == office.scalar_subquery(),
-            ),
-        )
+        return exists().where(case.id == case_id, staff_reaches(principal.id, case))
     if principal.is_agency and principal.has_scope(ShareScope.CASE_READ):
-        return share_of(principal.id, case_id, ShareScope.CASE_READ)
+        share, in_force = _share(principal.id, case_id)
+        granted = literal(str(ShareScope.CASE_READ)) == any_(share.scopes)
+        return exists().where(*in_force, granted)
     return false()
 
 
-def share_of(
-    agency_id: int, case_id: IdColumn, scope: ShareScope | None = None
-) -> ColumnElement[bool]:
-    """The case is shared with the agency, the share is in force (and grants
-    ``scope``)."""
+def staff_reaches(staff_id: int, case: Any) -> ColumnElement[bool]:
+    """The staff member is assigned to ``case`` (the ``cases`` table or an
+    alias of it) or works for the office running it."""
+    office = select(Staff.agency_id).where(Staff.id == staff_id).scalar_subquery()
+    return or_(case.caseworker_id == staff_id, case.office_id == office)
+
+
+def _share(agency_id: int, case_id: IdColumn) -> tuple[Any, list[ColumnElement[bool]]]:
+    """An alias of the shares, and the conditions for the agency's share of the
+    case that is in force (shared already, not revoked yet)."""
     share = aliased(PartnerCaseShare)
-    conditions = [
+    today = func.current_date()
+    return share, [
         share.case_id == case_id,
         share.agency_id == agency_id,
-        *_in_force(share),
-    ]
-    if scope is not None:
-        conditions.append(literal(str(scope)) == any_(share.scopes))
-    return exists().where(*conditions)
-
-
-def _in_force(share: Any) -> list[ColumnElement[bool]]:
-    """Shared already, and not revoked yet."""
-    today = func.current_date()
-    return [
         share.shared_on <= today,
         or_(share.revoked_on.is_(None), share.revoked_on > today),
     ]
@@ -80,34 +70,27 @@ def _in_force(share: Any) -> list[ColumnElement[bool]]:
 
 def active_share_scopes(agency_id: int, case_id: IdColumn) -> ColumnElement[list[str]]:
     """The scopes the agency's share of the case grants (NULL when none)."""
-    share = aliased(PartnerCaseShare)
-    return (
-        select(share.scopes)
-        .where(
-            share.case_id == case_id,
-            share.agency_id == agency_id,
-            *_in_force(share),
-        )
-        .limit(1)
-        .scalar_subquery()
-    )
+    share, in_force = _share(agency_id, case_id)
+    return select(share.scopes).where(*in_force).limit(1).scalar_subquery()
 
 
 def has_indicator(party_id: IdColumn) -> ColumnElement[bool]:
     """The person has an active family-violence indicator."""
-    fv = aliased(FamilyViolenceIndicator)
-    return exists().where(fv.party_id == party_id, fv.cleared_on.is_(None))
+    return _indicator(party_id, undisclosed=False)
 
 
 def protected(party_id: IdColumn) -> ColumnElement[bool]:
     """The person is protected: an active indicator with no court-ordered
     disclosure recorded."""
+    return _indicator(party_id, undisclosed=True)
+
+
+def _indicator(party_id: IdColumn, *, undisclosed: bool) -> ColumnElement[bool]:
     fv = aliased(FamilyViolenceIndicator)
-    return exists().where(
-        fv.party_id == party_id,
-        fv.cleared_on.is_(None),
-        fv.disclosure_ordered_on.is_(None),
-    )
+    conditions = [fv.party_id == party_id, fv.cleared_on.is_(None)]
+    if undisclosed:
+        conditions.append(fv.disclosure_ordered_on.is_(None))
+    return exists().where(*conditions)
 
 
 def child_protected(child_id: IdColumn) -> ColumnElement[bool]:
@@ -125,20 +108,21 @@ def child_protected(child_id: IdColumn) -> ColumnElement[bool]:
 
 def protected_participants(case_id: IdColumn) -> ColumnElement[list[int]]:
     """Ids of the case's protected participants."""
-    cp = aliased(CaseParticipant)
-    return func.array(
-        select(cp.party_id)
-        .where(cp.case_id == case_id, protected(cp.party_id))
-        .scalar_subquery()
-    )
+    return _participants(case_id, protected)
 
 
 def indicated_participants(case_id: IdColumn) -> ColumnElement[list[int]]:
     """Ids of the case's participants with an active indicator (disclosure
     order or not)."""
+    return _participants(case_id, has_indicator)
+
+
+def _participants(
+    case_id: IdColumn, test: Callable[[IdColumn], ColumnElement[bool]]
+) -> ColumnElement[list[int]]:
     cp = aliased(CaseParticipant)
     return func.array(
         select(cp.party_id)
-        .where(cp.case_id == case_id, has_indicator(cp.party_id))
+        .where(cp.case_id == case_id, test(cp.party_id))
         .scalar_subquery()
     )
