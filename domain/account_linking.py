@@ -20,6 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.case_number import is_case_number
+
 SSN_LAST4 = re.compile(r"[0-9]{4}")
 
 #: What is kept of a typed case number (the column's width).
@@ -131,9 +133,6 @@ def overlong_field(case_number: str, ssn_last4: str) -> str | None:
     return None
 
 
-CASE_NUMBER = re.compile(r"[0-9]{10}")
-
-
 def stored_case_number(typed: str) -> str:
     """The typed case number as kept in attempts and audit records: as typed
     (never trimmed, so the per-case count holds the only spelling that can
@@ -146,4 +145,4 @@ def stored_case_number(typed: str) -> str:
 def looked_up_case_number(typed: str) -> str:
     """What to look the case up by: the typed number when it can be one (ten
     ASCII digits), else a number no case has, so the same statement runs."""
-    return typed if CASE_NUMBER.fullmatch(typed) else "0"
+    return typed if is_case_number(typed) else "0"

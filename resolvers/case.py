@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.enums import ParticipantRole
+from domain.case_number import is_case_number
 from resolvers.access import case_access, principal
 from schema.context import Info
 
@@ -41,7 +42,7 @@ async def by_number(info: Info, number: str) -> Any:
     """Same answer, through the same single statement, for a case the caller
     may not see as for a number that does not exist."""
     principal(info)
-    if len(number) != 10 or not (number.isascii() and number.isdigit()):
+    if not is_case_number(number):
         return None
     return reached(info, await info.context.loaders.case_by_number.load(number))
 

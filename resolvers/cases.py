@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from db.enums import CaseStatus
+from domain.case_number import is_case_number
 from loaders.case import CaseFilterArgs
 from loaders.paging import encode_cursor
 from resolvers.access import principal
@@ -52,9 +53,7 @@ async def cases(
             raise BadUserInput(f"participantName must be 2 to {MAX_NAME} characters")
     if county is not None and not 1 <= len(county.strip()) <= MAX_NAME:
         raise BadUserInput(f"county must be 1 to {MAX_NAME} characters")
-    if case_number is not None and not (
-        len(case_number) == 10 and case_number.isascii() and case_number.isdigit()
-    ):
+    if case_number is not None and not is_case_number(case_number):
         raise BadUserInput("caseNumber must be ten digits")
     for name, text in (("participantName", participant_name), ("county", county)):
         if text is not None and not text.isprintable():
