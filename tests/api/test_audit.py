@@ -4,12 +4,10 @@ read back."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from loaders import ids
@@ -74,12 +72,6 @@ query($n: String!, $first: Int, $after: String) {
 """
 
 FIRST, SECOND = "8200000001", "8200000002"
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 @dataclass(frozen=True)

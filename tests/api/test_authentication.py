@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,12 +16,6 @@ from tests.support.issuer import TestIssuer, tamper
 
 VIEWER = "{ viewer { firstName } }"
 SUBJECT = "parent-1"
-
-
-@pytest.fixture
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 def _expired(i: TestIssuer) -> str:

@@ -3,7 +3,6 @@ nothing internal reaches the client."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,12 +18,6 @@ CASE = "query($n: String!) { case(number: $n) { caseNumber } }"
 CASES = "query($f: Int) { viewer { cases(first: $f) { nodes { caseNumber } } } }"
 PAYMENTS = """query($n: String!, $from: Date) { case(number: $n) {
   orders { payments(from: $from) { nodes { amount } } } } }"""
-
-
-@pytest.fixture
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 async def _codes(api: Api, query: str, token: str, **variables: Any) -> list[str]:
@@ -138,17 +131,13 @@ query($filter: CaseFilter) { cases(filter: $filter) { nodes { caseNumber } } }
          "no offset", "short case number", "one letter"],
 )  # fmt: skip
 async def test_a_case_filter_that_cannot_be_met_is_bad_user_input(
-    engine: AsyncEngine, case_filter: dict[str, str]
+    engine: AsyncEngine, issuer: TestIssuer, case_filter: dict[str, str]
 ) -> None:
     async with engine.begin() as conn:
         party = await f.party(conn)
-    with TestIssuer() as issuer:
-        async with engine.begin() as conn:
-            await link(conn, issuer.url, "parent", party)
-        async with running_api(engine, issuer.url) as api:
-            response = await api.post(
-                FILTERED, issuer.mint("parent"), filter=case_filter
-            )
+        await link(conn, issuer.url, "parent", party)
+    async with running_api(engine, issuer.url) as api:
+        response = await api.post(FILTERED, issuer.mint("parent"), filter=case_filter)
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
     assert body["data"] is None

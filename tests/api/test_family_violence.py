@@ -3,13 +3,11 @@ searched for her details in the raw response."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -80,12 +78,6 @@ SECRETS = HER_SECRETS + CHILD_SECRETS + LOCATION_SECRETS
 OTHER_CHILD = ("2014-04-04", "22 Maple Ln", "2032-04-04")
 
 FIRST, SECOND = "8100000001", "8100000002"
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -47,12 +46,6 @@ NOT_VERIFIED = {
     ),
     "retryAt": None,
 }
-
-
-@pytest.fixture
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ request at a fixed cost, and exactly what the share and the token both grant."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -84,12 +83,6 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 CASES = "{ cases(first: 100) { nodes { caseNumber } } }"
 
 ALL = "case:read pii:read fti:read"
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 @dataclass(frozen=True)

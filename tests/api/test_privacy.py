@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import models as m
@@ -29,12 +27,6 @@ query($n: String!) {
   }
 }
 """
-
-
-@pytest.fixture
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 async def test_each_parent_sees_their_own_side(

@@ -3,7 +3,6 @@ outside their reach answering exactly like something that does not exist."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -93,12 +92,6 @@ class World:
     #: thread id -> (case key, owner name).
     threads: dict[int, tuple[str, str]] = field(default_factory=dict)
     roles: dict[tuple[str, str], str] = field(default_factory=dict)
-
-
-@pytest.fixture(scope="module")
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 async def build_world(conn: AsyncConnection, issuer: str) -> World:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db import models as m
@@ -44,12 +42,6 @@ query Deep {
 #: identity link, party, cases page, participants, children, roles (for the
 #: children rule), orders, ledger sums, obligations, payments page, allocations.
 DEEP_VIEWER_STATEMENTS = 11
-
-
-@pytest.fixture
-def issuer() -> Iterator[TestIssuer]:
-    with TestIssuer() as running:
-        yield running
 
 
 async def _count_for(
