@@ -72,15 +72,15 @@ class TypeRule:
     object was read through; ``related_cases_key`` the attribute listing
     other cases on which the caller's parent roles also count (a child on
     several cases); ``owner_key`` the attribute holding the party the object
-    belongs to (for ``SELF``). Which cases a principal may
-    reach at all is ``filters.case_visible``, one SQL predicate per kind.
+    belongs to (for ``SELF``). Which cases a principal may reach at all is
+    ``filters.case_visible``, one SQL predicate per kind (a partner's share
+    and token must both grant ``case:read``).
     """
 
     readers: frozenset[Relation]
     case_key: str | None = "case_id"
     related_cases_key: str | None = None
     owner_key: str | None = None
-    scope: ShareScope = ShareScope.CASE_READ
     #: Rows of this type in a list are dropped under this protection.
     hidden_by: Protection | None = None
 
@@ -219,6 +219,3 @@ OPEN_FIELDS: Mapping[str, frozenset[str]] = {
         }
     ),
 }
-
-#: Scopes that only a share recorded in the database can grant a partner.
-SHARE_SCOPES = frozenset(ShareScope)
