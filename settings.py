@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     oidc_allow_insecure_http: bool | None = None
     oidc_token_types: tuple[str, ...] = ("at+jwt", "application/at+jwt")
     read_scope: str = "cases:read"
+    write_scope: str = "cases:write"
     link_max_failures_per_subject: int = 5
     link_max_failures_per_case: int = 10
     link_lockout_minutes: int = 15

@@ -165,8 +165,12 @@ class SenderKind(StrEnum):
 
 
 class NotificationTopic(StrEnum):
-    PAYMENTS = "payments"
-    CASE = "case"
+    PAYMENT_RECEIVED = "payment_received"
+    PAYMENT_DISBURSED = "payment_disbursed"
+    CASE_UPDATE = "case_update"
+    COURT_DATE = "court_date"
+    NEW_MESSAGE = "new_message"
+    SECURITY_ALERT = "security_alert"
 
 
 class NotificationChannel(StrEnum):
@@ -200,3 +204,20 @@ class AuditOutcome(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     LOCKED = "locked"
+
+
+class OutboxStatus(StrEnum):
+    """Where a notification stands in the outbox."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    #: Given up after the last retry, or its recipient can no longer get it.
+    DEAD = "dead"
+
+
+class EmployerReportStatus(StrEnum):
+    """A parent's report of a new employer, as the caseworker handles it."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"

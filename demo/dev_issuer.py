@@ -25,8 +25,8 @@ from db.models import IdentityLink
 
 ALGORITHM = "RS256"
 DEFAULT_TTL_SECONDS = 3600
-PARTY_SCOPES = ("openid", "profile", "cases:read")
-STAFF_SCOPES = ("openid", "profile", "cases:read")
+PARTY_SCOPES = ("openid", "profile", "cases:read", "cases:write")
+STAFF_SCOPES = ("openid", "profile", "cases:read", "cases:write")
 PARTNER_SCOPES = ("case:read", "pii:read")
 _SCOPES_BY_KIND = {
     "party": PARTY_SCOPES,

@@ -18,6 +18,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from auth.authentication.errors import AuthenticationError, www_authenticate
 from db.enums import ShareScope
@@ -72,7 +73,8 @@ class AuthenticationGate(SchemaExtension):
       challenge;
     - a token without the read scope (``settings.read_scope`` for people,
       ``case:read`` for partner agencies): the public fields only, else HTTP
-      403 ``FORBIDDEN`` naming the scope (``insufficient_scope``);
+      403 ``FORBIDDEN`` naming the scope (``insufficient_scope``); a person's
+      mutation (``linkAccount`` aside) needs ``settings.write_scope`` too;
     - a login not linked to a party yet: the public fields and
       ``linkAccount``, else HTTP 403 ``ACCOUNT_NOT_LINKED``.
     """
@@ -82,7 +84,8 @@ class AuthenticationGate(SchemaExtension):
         document = self.execution_context.graphql_document
         if document is not None:
             asked = root_fields(document, self.execution_context.operation_name)
-            refusal = self._refusal(context, asked - PUBLIC_FIELDS)
+            writes = self._writes(asked)
+            refusal = self._refusal(context, asked - PUBLIC_FIELDS, writes=writes)
             if refusal is not None:
                 error, status, challenge = refusal
                 self.execution_context.result = ExecutionResult(
@@ -93,9 +96,14 @@ class AuthenticationGate(SchemaExtension):
                     context.response.headers["WWW-Authenticate"] = challenge
         yield
 
+    def _writes(self, asked: set[str]) -> bool:
+        """The operation is a mutation asking for more than ``linkAccount``."""
+        operation = self.execution_context.operation_type
+        return operation is OperationType.MUTATION and bool(asked - LINKING_FIELDS)
+
     @staticmethod
     def _refusal(
-        context: Context, asked: set[str]
+        context: Context, asked: set[str], *, writes: bool = False
     ) -> tuple[GatewayError, int, str | None] | None:
         if not asked:
             return None
@@ -108,6 +116,10 @@ class AuthenticationGate(SchemaExtension):
             if principal.is_agency
             else context.settings.read_scope
         )
+        if writes and not principal.is_agency and principal.has_scope(scope):
+            # people change things with the write scope; partners' changes
+            # are decided per mutation by their share (``rules.MUTATIONS``)
+            scope = context.settings.write_scope
         if not principal.has_scope(scope):
             challenge = www_authenticate(
                 AuthenticationError("insufficient_scope", f"needs scope {scope}")

@@ -7,15 +7,26 @@ import strawberry
 from resolvers import link_account as link_account_resolvers
 from schema.account import LinkAccountInput, LinkAccountPayload
 from schema.context import Info
+from schema.mutations.contact import ContactMutations
+from schema.mutations.disbursement import DisbursementMutations
+from schema.mutations.messages import MessageMutations
+from schema.mutations.notifications import NotificationMutations
+from schema.mutations.payments import PaymentMutations
 
 
 @strawberry.type
-class Mutation:
-    """Every change a caller may make. Only account linking so far; more
-    mutations will join here, each a field with its ``<Verb><Noun>Input`` and
-    ``<Verb><Noun>Payload`` in its domain's schema module, its work in
-    ``resolvers/``, one transaction each, and expected failures answered as
-    payload errors rather than GraphQL errors."""
+class Mutation(
+    PaymentMutations,
+    ContactMutations,
+    NotificationMutations,
+    DisbursementMutations,
+    MessageMutations,
+):
+    """Every change a caller may make: each a field with its
+    ``<Verb><Noun>Input`` and ``<Verb><Noun>Payload`` (in ``schema/mutations/``
+    by domain), its work in one module of ``resolvers/``, one transaction
+    each, authorized by ``auth.authorization.rules.MUTATIONS``, audited, and
+    expected failures answered as payload errors rather than GraphQL errors."""
 
     @strawberry.mutation(
         description=(

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from db.enums import ShareScope
+from db.enums import ParticipantRole, ShareScope
 
 
 class Relation(StrEnum):
@@ -218,4 +218,62 @@ OPEN_FIELDS: Mapping[str, frozenset[str]] = {
             "allocations",
         }
     ),
+}
+
+
+class Target(StrEnum):
+    """What a mutation's input names, and so how the acted-for party is found."""
+
+    #: The party's own records (``partyId`` in the input, for staff only).
+    PARTY = "party"
+    #: A support order (``orderId``): the party is its obligor on the case.
+    ORDER = "order"
+    #: A case (``caseNumber``): the party is a participant.
+    CASE = "case"
+    #: A message thread (``threadId``): the party the thread belongs to.
+    THREAD = "thread"
+
+
+@dataclass(frozen=True, slots=True)
+class MutationRule:
+    """Who may make one change, on whose behalf.
+
+    ``actors``: ``SELF`` (a parent, for themselves) and ``CASEWORKER`` (staff
+    acting for a party on a case of their office or assigned to them; recorded
+    as such). ``PARTNER`` only where a partner's share grants ``share_scope``
+    (none does today: partners have no mutations). ``roles``: the party acted
+    for must hold one of them on the case (or any case, for ``PARTY``
+    targets), e.g. only the obligor pays an order.
+    """
+
+    actors: frozenset[Relation]
+    target: Target
+    roles: frozenset[ParticipantRole] | None = None
+    share_scope: ShareScope | None = None
+
+
+_SELF_OR_CASEWORKER = frozenset({R.SELF, R.CASEWORKER})
+_CUSTODIAL = frozenset({ParticipantRole.OBLIGEE, ParticipantRole.CARETAKER})
+
+#: Every mutation but ``linkAccount`` (a login not linked yet, see
+#: ``resolvers.link_account``). A mutation not listed here is refused, and a
+#: test fails when the schema has a mutation without a rule.
+MUTATIONS: Mapping[str, MutationRule] = {
+    "makePayment": MutationRule(
+        _SELF_OR_CASEWORKER,
+        Target.ORDER,
+        roles=frozenset({ParticipantRole.OBLIGOR}),
+    ),
+    "updateContactInformation": MutationRule(_SELF_OR_CASEWORKER, Target.PARTY),
+    "confirmEmailChange": MutationRule(frozenset({R.SELF}), Target.PARTY),
+    "confirmPhone": MutationRule(frozenset({R.SELF}), Target.PARTY),
+    "reportEmployerChange": MutationRule(_SELF_OR_CASEWORKER, Target.PARTY),
+    "reportHealthInsurance": MutationRule(_SELF_OR_CASEWORKER, Target.PARTY),
+    "updateNotificationPreferences": MutationRule(_SELF_OR_CASEWORKER, Target.PARTY),
+    "updateDisbursementPreference": MutationRule(
+        _SELF_OR_CASEWORKER, Target.PARTY, roles=_CUSTODIAL
+    ),
+    "sendMessage": MutationRule(frozenset({R.SELF}), Target.CASE),
+    "replyToMessage": MutationRule(_SELF_OR_CASEWORKER, Target.THREAD),
+    "markMessagesRead": MutationRule(_SELF_OR_CASEWORKER, Target.THREAD),
 }

@@ -10,13 +10,16 @@ from db.models.case_child import CaseChild
 from db.models.case_document import CaseDocument
 from db.models.case_participant import CaseParticipant
 from db.models.child import Child
+from db.models.contact_confirmation import ContactConfirmation
 from db.models.disbursement import Disbursement
 from db.models.disbursement_preference import DisbursementPreference
 from db.models.employer import Employer
+from db.models.employer_report import EmployerReport
 from db.models.employment import Employment
 from db.models.family_violence import FamilyViolenceIndicator
 from db.models.hearing import Hearing
 from db.models.help_content import FaqEntry, GlossaryTerm
+from db.models.idempotency_key import IdempotencyKey
 from db.models.identity_link import IdentityLink
 from db.models.insurance_coverage import InsuranceCoverage
 from db.models.insurance_policy import InsurancePolicy
@@ -25,6 +28,7 @@ from db.models.message import Message
 from db.models.message_thread import MessageThread
 from db.models.notification_preference import NotificationPreference
 from db.models.obligation import Obligation
+from db.models.outbox_event import OutboxEvent
 from db.models.partner_share import PartnerCaseShare
 from db.models.party import Party
 from db.models.payment import Payment
@@ -42,14 +46,17 @@ __all__ = [
     "CaseDocument",
     "CaseParticipant",
     "Child",
+    "ContactConfirmation",
     "Disbursement",
     "DisbursementPreference",
     "Employer",
+    "EmployerReport",
     "Employment",
     "FamilyViolenceIndicator",
     "FaqEntry",
     "GlossaryTerm",
     "Hearing",
+    "IdempotencyKey",
     "IdentityLink",
     "InsuranceCoverage",
     "InsurancePolicy",
@@ -58,6 +65,7 @@ __all__ = [
     "MessageThread",
     "NotificationPreference",
     "Obligation",
+    "OutboxEvent",
     "PartnerCaseShare",
     "Party",
     "Payment",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, enum_column
@@ -30,3 +30,6 @@ class InsurancePolicy(Base):
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
+    #: Set when the holder reported the policy themselves (pending until the
+    #: agency verifies it); null for policies from the agency's records.
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, LargeBinary, String
+from sqlalchemy import CheckConstraint, Date, DateTime, LargeBinary, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, CreatedAt
@@ -37,4 +37,11 @@ class Party(Base):
     phone: Mapped[str | None] = mapped_column(String(32))
     email: Mapped[str | None] = mapped_column(String(254))
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: SMS notifications go only to a phone confirmed with a one-time code.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Bumped on every change of contact details: a stale one is a conflict.
+    version: Mapped[int] = mapped_column(server_default=text("1"))
     created_at: Mapped[CreatedAt]
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

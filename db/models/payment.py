@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, CreatedAt, Money, enum_column
@@ -44,4 +52,14 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employers.id"))
+    #: Card and bank payments made through the gateway: the processor that
+    #: charged, its reference for the charge, and why it failed, if it did.
+    processor: Mapped[str | None] = mapped_column(String(40))
+    processor_reference: Mapped[str | None] = mapped_column(String(100))
+    failure_code: Mapped[str | None] = mapped_column(String(40))
+    #: A caseworker who took the payment for the payer.
+    entered_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     created_at: Mapped[CreatedAt]
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

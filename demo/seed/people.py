@@ -257,15 +257,19 @@ def add_violence_indicator(
 
 
 NOTIFICATION_CHANCES = (
-    (NotificationTopic.PAYMENTS, NotificationChannel.EMAIL, 0.8),
-    (NotificationTopic.PAYMENTS, NotificationChannel.SMS, 0.45),
-    (NotificationTopic.CASE, NotificationChannel.EMAIL, 0.7),
-    (NotificationTopic.CASE, NotificationChannel.SMS, 0.3),
+    (NotificationTopic.PAYMENT_RECEIVED, NotificationChannel.EMAIL, 0.8),
+    (NotificationTopic.PAYMENT_RECEIVED, NotificationChannel.SMS, 0.45),
+    (NotificationTopic.PAYMENT_DISBURSED, NotificationChannel.EMAIL, 0.8),
+    (NotificationTopic.PAYMENT_DISBURSED, NotificationChannel.SMS, 0.45),
+    (NotificationTopic.CASE_UPDATE, NotificationChannel.EMAIL, 0.7),
+    (NotificationTopic.CASE_UPDATE, NotificationChannel.SMS, 0.3),
+    (NotificationTopic.COURT_DATE, NotificationChannel.EMAIL, 0.7),
+    (NotificationTopic.COURT_DATE, NotificationChannel.SMS, 0.3),
 )
 
 
 def add_notification_preferences(sink: Sink, rng: random.Random, party_id: int) -> None:
-    """All four topic-and-channel choices of one party."""
+    """One party's choices of topic and channel (the others keep defaults)."""
     for topic, channel, chance in NOTIFICATION_CHANCES:
         sink.add(
             "notification_preferences", party_id, topic.value, channel.value,

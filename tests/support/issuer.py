@@ -211,7 +211,7 @@ class TestIssuer:
             "nbf": now,
             "exp": now + 300,
             "jti": uuid.uuid4().hex,
-            "scope": "openid cases:read",
+            "scope": "openid cases:read cases:write",
         } | claims
         return {name: value for name, value in body.items() if value is not None}
 

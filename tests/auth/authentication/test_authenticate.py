@@ -259,7 +259,7 @@ async def test_a_staff_token_becomes_a_staff_principal(
 
     assert principal is not None
     assert (principal.kind, principal.id) == (PrincipalKind.STAFF, staff_id)
-    assert principal.scopes == frozenset({"openid", "cases:read"})
+    assert principal.scopes == frozenset({"openid", "cases:read", "cases:write"})
     assert principal.agency_id == office  # the office, for rules and the audit
     assert principal.is_staff
 

@@ -1,0 +1,1 @@
+"""Mutation fields, one module per domain, merged into the root Mutation type."""
