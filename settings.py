@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -59,6 +60,35 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     max_page_size: int = 100
     max_body_bytes: int = 1_000_000
+    # payments (makePayment)
+    payment_max_amount: Decimal = Decimal("25000.00")
+    idempotency_key_ttl_hours: int = 24
+    #: ``sandbox`` (a processor that behaves like a real one, for demo and
+    #: tests); a real processor is plugged in by name (README, "Payments").
+    payment_processor: str = "sandbox"
+    payment_processor_timeout_seconds: float = 10.0
+    #: The sandbox's delay before it answers, to try slow networks.
+    sandbox_processor_delay_seconds: float = 0.0
+    # contact details and confirmation codes
+    confirmation_code_ttl_minutes: int = 15
+    confirmation_code_max_attempts: int = 5
+    # messages
+    message_max_body_chars: int = 5000
+    message_max_subject_chars: int = 200
+    messages_per_hour: int = 20
+    # notification delivery (./run worker)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 1025
+    smtp_from: str = "Child Support Services <no-reply@case-gateway.example>"
+    smtp_starttls: bool = False
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    #: ``sandbox`` records texts in the database instead of sending them.
+    sms_adapter: str = "sandbox"
+    outbox_batch_size: int = 50
+    outbox_poll_seconds: float = 1.0
+    outbox_max_attempts: int = 8
+    outbox_backoff_base_seconds: float = 2.0
     graphiql: bool | None = None
     introspection: bool | None = None
     demo_scale: int = 1
