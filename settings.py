@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent
@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     max_page_size: int = 100
     max_body_bytes: int = 1_000_000
+    #: Key of the keyed digests (HMAC-SHA256) of confirmation codes and bank
+    #: account numbers; required in production, a fixed key in demo mode.
+    digest_key: SecretStr | None = None
     # payments (makePayment)
     payment_max_amount: Decimal = Decimal("25000.00")
     idempotency_key_ttl_hours: int = 24
@@ -102,12 +105,24 @@ class Settings(BaseSettings):
                     "production mode needs DATABASE_URL (the embedded database is "
                     "for demo mode only)"
                 )
+            if self.digest_key is None or len(self.digest_key.get_secret_value()) < 32:
+                raise SettingsError(
+                    "production mode needs GATEWAY_DIGEST_KEY (at least 32 "
+                    "characters: the key of confirmation-code and account digests)"
+                )
             if not self.oidc_issuer:
                 raise SettingsError(
                     "production mode needs GATEWAY_OIDC_ISSUER (the development "
                     "issuer is for demo mode only)"
                 )
         return self
+
+    @property
+    def digest_secret(self) -> bytes:
+        """The key of keyed digests (a fixed, public one in demo mode)."""
+        if self.digest_key is not None:
+            return self.digest_key.get_secret_value().encode()
+        return b"demo-only digest key: never used in production mode"
 
     @property
     def is_demo(self) -> bool:

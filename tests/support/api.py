@@ -16,6 +16,9 @@ from starlette.applications import Starlette
 from app import create_app
 from settings import Mode, Settings
 
+#: The keyed digests' key in API tests.
+TEST_DIGEST_KEY = "test digest key, thirty-two characters or more"
+
 
 @dataclass
 class StatementCounter:
@@ -68,7 +71,7 @@ async def running_api(
         mode=Mode.PRODUCTION,
         database_url=engine.url.render_as_string(hide_password=False),
         oidc_issuer=issuer_url,
-        **overrides,
+        **({"digest_key": TEST_DIGEST_KEY} | overrides),
     )
     async with httpx.AsyncClient() as issuer_client:
         app = create_app(settings, http_client=issuer_client)
