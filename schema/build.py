@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.case import Case
 from schema.child import Child
@@ -22,6 +24,19 @@ from schema.query import Query
 CACHE_SIZE = 1024
 
 
+class GatewaySchema(strawberry.Schema):
+    """Strawberry's schema without its own error log: a validation message may
+    quote a variable's value as sent (a card number typed where a token goes,
+    SSN digits); ``schema.extensions.shape_error`` logs unexpected errors."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        return None
+
+
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     """The gateway's schema; ``introspection=False`` refuses introspection."""
     extensions: list[Any] = [
@@ -33,7 +48,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
     guard_fields([Party, Child, Case, Payment])
     if not introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
-    return strawberry.Schema(
+    return GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
