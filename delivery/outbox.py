@@ -32,6 +32,22 @@ DEFAULTS: Mapping[NotificationChannel, bool] = {
 MANDATORY_EMAIL = frozenset({NotificationTopic.SECURITY_ALERT})
 
 
+def is_mandatory(topic: NotificationTopic, channel: NotificationChannel) -> bool:
+    """Whether ``topic`` always goes out on ``channel`` (it cannot be turned off)."""
+    return channel is NotificationChannel.EMAIL and topic in MANDATORY_EMAIL
+
+
+def wanted(
+    topic: NotificationTopic, channel: NotificationChannel, choice: bool | None
+) -> bool:
+    """Whether a party gets ``topic`` on ``channel``: their ``choice`` (None
+    when they never made one: the default), mandatory topics always. The one
+    rule both ``notify`` and what a party reads of their preferences follow."""
+    if is_mandatory(topic, channel):
+        return True
+    return DEFAULTS[channel] if choice is None else choice
+
+
 def dedupe_key(event_key: str, party_id: int, channel: NotificationChannel) -> str:
     """The event, the recipient and the channel: unique in the outbox."""
     return f"{event_key}:party-{party_id}:{channel.value}"[:200]
@@ -57,25 +73,21 @@ async def notify(
     ).one_or_none()
     if party is None:
         return 0
-    chosen = dict(DEFAULTS)
     rows = await conn.execute(
         select(NotificationPreference.channel, NotificationPreference.opted_in).where(
             NotificationPreference.party_id == party_id,
             NotificationPreference.topic == topic,
         )
     )
-    for channel, opted_in in rows:
-        chosen[NotificationChannel(channel)] = opted_in
-    if topic in MANDATORY_EMAIL:
-        chosen[NotificationChannel.EMAIL] = True
+    choices = {NotificationChannel(channel): opted_in for channel, opted_in in rows}
     destinations = {
         NotificationChannel.EMAIL: party.email,
         NotificationChannel.SMS: party.phone if party.phone_verified_at else None,
     }
     queued = 0
-    for channel, wanted in chosen.items():
+    for channel in NotificationChannel:
         destination = destinations[channel]
-        if wanted and destination:
+        if destination and wanted(topic, channel, choices.get(channel)):
             queued += await send_to(
                 conn, party_id, topic, channel, destination, event_key, subject, body
             )
