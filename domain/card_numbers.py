@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import fields, is_dataclass
+
+from domain.field_errors import FieldError, Refused
 
 # digits with optional single separators, not part of a longer digit run
 _CANDIDATE = re.compile(r"(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])")
@@ -36,8 +39,8 @@ def looks_like_card_number(text: str) -> bool:
 
 
 def strings_in(value: object) -> Iterable[tuple[str, str]]:
-    """Every string in a nested input (mappings, lists, objects' ``__dict__``),
-    with its camelCase-ish path."""
+    """Every string in a nested input (mappings, lists, dataclass instances
+    such as GraphQL input objects), with its camelCase path."""
     stack: list[tuple[str, object]] = [("", value)]
     while stack:
         path, item = stack.pop()
@@ -47,8 +50,12 @@ def strings_in(value: object) -> Iterable[tuple[str, str]]:
             stack.extend((_join(path, str(k)), v) for k, v in item.items())
         elif isinstance(item, list | tuple):
             stack.extend((f"{path}[{i}]", v) for i, v in enumerate(item))
-        elif hasattr(item, "__dict__"):
-            stack.extend((_join(path, k), v) for k, v in vars(item).items())
+        elif is_dataclass(item) and not isinstance(item, type):
+            # input objects (Strawberry inputs are dataclasses); anything else
+            # (enums, numbers, dates) holds no typed text
+            stack.extend(
+                (_join(path, f.name), getattr(item, f.name)) for f in fields(item)
+            )
 
 
 def card_number_field(value: object) -> str | None:
@@ -63,3 +70,23 @@ def _join(path: str, name: str) -> str:
     head, *rest = name.split("_")
     camel = head + "".join(part.title() for part in rest)
     return f"{path}.{camel}" if path else camel
+
+
+#: The error code of a refusal for a card number (every mutation's enum has it
+#: where free text is typed).
+CARD_NUMBER_NOT_ALLOWED = "card_number_not_allowed"
+
+
+def refuse_card_numbers(value: object) -> None:
+    """Raise ``Refused`` naming the first field of ``value`` (an input object)
+    that holds a card number; the message never quotes the value."""
+    field = card_number_field(value)
+    if field is not None:
+        raise Refused(
+            FieldError(
+                CARD_NUMBER_NOT_ALLOWED,
+                field,
+                "This looks like a card number. Card numbers are never "
+                "accepted here: remove it and try again.",
+            )
+        )

@@ -4,20 +4,25 @@
 audit records in the same transaction and commits. When the change raises
 ``Refused`` everything it wrote is rolled back, a ``failed`` (or ``denied``)
 audit record is written on its own, and the refusal's errors are returned for
-the payload. A change records its own success (``info.context.audit.record``)
+the payload; an unexpected failure is recorded as failed too, then raised
+(and masked). A change records its own success (``info.context.audit.record``)
 after its last check, so a refused one never leaves a success record behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from auth.authorization.acting import Acting
 from auth.principal import Principal
-from domain.field_errors import FieldError, Refused
+from db.enums import AuditOutcome
+from domain.field_errors import FieldError, Refused, not_found
+from loaders import ids
 from schema.context import Info
 from schema.errors import Unauthenticated
 
@@ -61,6 +66,20 @@ async def run(
         async with info.context.engine.begin() as conn:
             await audit.write(conn)
         return refusal.errors
+    except Exception:
+        # an unexpected failure is masked for the caller, but the attempt is
+        # still on record (if the database takes the record at all)
+        audit.record(
+            action,
+            object_type=object_type,
+            object_id=object_id,
+            outcome=AuditOutcome.FAILED,
+            detail={"errors": ["internal"]},
+        )
+        with contextlib.suppress(Exception):
+            async with info.context.engine.begin() as conn:
+                await audit.write(conn)
+        raise
 
 
 def as_errors(
@@ -74,3 +93,54 @@ def as_errors(
         )
         for error in errors
     ]
+
+
+PARTY_ID = "partyId"
+
+
+def party_pk(global_id: str | None) -> int | None:
+    """The party a ``partyId`` names, None when none is given; an ID that is
+    not a party's is refused like a party the caller may not act for."""
+    if global_id is None:
+        return None
+    decoded = ids.decode(global_id)
+    if decoded is None or decoded[0] != "Party":
+        raise not_found(PARTY_ID)
+    return decoded[1]
+
+
+def audited_party(principal: Principal, global_id: str | None) -> int | None:
+    """The party an attempt was about, for its audit record (whatever the
+    outcome): the one named, else the caller themselves."""
+    decoded = ids.decode(global_id) if global_id is not None else None
+    if decoded is not None and decoded[0] == "Party":
+        return decoded[1]
+    return principal.id if principal.is_party and global_id is None else None
+
+
+def record_success(
+    info: Info,
+    action: str,
+    acting: Acting,
+    *,
+    object_type: str,
+    object_id: int,
+    case_id: int | None = None,
+    fields: tuple[str, ...] = (),
+    detail: dict[str, Any] | None = None,
+    outcome: AuditOutcome = AuditOutcome.SUCCEEDED,
+) -> None:
+    """The change's own record (success unless said otherwise), noting the
+    party a caseworker acted for."""
+    noted = dict(detail or {})
+    if acting.by_staff:
+        noted["for_party"] = acting.party_id
+    info.context.audit.record(
+        action,
+        case_id=case_id,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        fields=fields,
+        detail=noted or None,
+    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 
 import pytest
 from hypothesis import given
@@ -65,6 +67,24 @@ class _Input:
     payment_method_token: str
     memo: dict[str, object]
     address: _Address | None = None
+
+
+class _Method(Enum):
+    CARD = "card"
+
+
+@dataclass
+class _WithEnum:
+    method: _Method
+    note: str
+
+
+def test_enums_and_other_values_are_not_walked() -> None:
+    # an enum member's class refers back to its members: walking it would
+    # never end
+    assert card_number_field(_WithEnum(_Method.CARD, "4111111111111111")) == "note"
+    assert card_number_field(_WithEnum(_Method.CARD, "fine")) is None
+    assert card_number_field({"n": 4111111111111111, "d": date(2024, 1, 1)}) is None
 
 
 def test_the_path_of_the_field_holding_it_is_named() -> None:
