@@ -108,6 +108,21 @@ def export_schema(args: argparse.Namespace) -> None:
     print(f"wrote {SCHEMA_FILE}")
 
 
+def worker(args: argparse.Namespace) -> None:
+    from delivery.service import run_worker
+
+    asyncio.run(run_worker(load_settings(), once=args.once))
+
+
+def reconcile_payments(args: argparse.Namespace) -> None:
+    from payments.reconcile import command
+
+    report = asyncio.run(
+        command(load_settings(), abandon_after_minutes=args.abandon_after)
+    )
+    print(report.format())
+
+
 def mint_token(args: argparse.Namespace) -> None:
     from demo.dev_issuer import DevIssuer
 
@@ -151,11 +166,28 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--check", action="store_true", help="fail if it is stale")
     p.set_defaults(func=export_schema)
 
+    p = commands.add_parser("worker", help="deliver queued notifications")
+    p.add_argument("--once", action="store_true", help="deliver what is due, exit")
+    p.set_defaults(func=worker)
+
     p = commands.add_parser(
         "mint-token", help="print a development-issuer token for a demo persona"
     )
     p.add_argument("persona", help="obligor, obligee, protected, caseworker, partner")
     p.set_defaults(func=mint_token)
+
+    p = commands.add_parser(
+        "reconcile-payments",
+        help="settle card payments left pending with the processor's answer",
+    )
+    p.add_argument(
+        "--abandon-after",
+        type=int,
+        default=60,
+        metavar="MINUTES",
+        help="fail a pending payment the processor never got once this old",
+    )
+    p.set_defaults(func=reconcile_payments)
 
     args = parser.parse_args(argv)
     args.func(args)

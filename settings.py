@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # contact details and confirmation codes
     confirmation_code_ttl_minutes: int = 15
     confirmation_code_max_attempts: int = 5
+    #: Codes sent per party and channel within an hour (a new address or
+    #: phone asked for again and again must not become a way to flood it).
+    confirmation_codes_per_hour: int = 5
     # messages
     message_max_body_chars: int = 5000
     message_max_subject_chars: int = 200
@@ -85,13 +88,19 @@ class Settings(BaseSettings):
     smtp_from: str = "Child Support Services <no-reply@case-gateway.example>"
     smtp_starttls: bool = False
     smtp_username: str | None = None
-    smtp_password: str | None = None
-    #: ``sandbox`` records texts in the database instead of sending them.
+    smtp_password: SecretStr | None = None
+    #: One SMTP exchange's limit; the event's row stays locked meanwhile.
+    smtp_timeout_seconds: float = 30.0
+    #: ``sandbox`` records texts in the database instead of sending them;
+    #: ``package.module:factory`` plugs in a provider (``delivery.sms``).
     sms_adapter: str = "sandbox"
-    outbox_batch_size: int = 50
+    #: How long an idle worker waits before looking for due events again.
     outbox_poll_seconds: float = 1.0
+    #: Tries per event before it is dead-lettered (status ``dead``).
     outbox_max_attempts: int = 8
+    #: Retry n waits base * 2^(n-1) seconds (with jitter), at most the cap.
     outbox_backoff_base_seconds: float = 2.0
+    outbox_backoff_max_seconds: float = 3600.0
     graphiql: bool | None = None
     introspection: bool | None = None
     demo_scale: int = 1

@@ -26,12 +26,15 @@ def async_url(url: str | URL) -> URL:
 def create_engine(
     url: str | URL, *, pool_size: int = 10, max_overflow: int = 10
 ) -> AsyncEngine:
-    """The gateway's engine: asyncpg, a bounded pool, pre-ping for failover."""
+    """The gateway's engine: asyncpg, a bounded pool, pre-ping for failover.
+    Statement parameters never reach a log or an error message (they carry
+    one-time codes, digests, personal data), even with SQL logging on."""
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,
+        hide_parameters=True,
         connect_args={"server_settings": {"application_name": "case-gateway"}},
     )
 

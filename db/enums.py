@@ -118,6 +118,13 @@ class DisbursementMethod(StrEnum):
     CHECK = "check"
 
 
+class BankAccountType(StrEnum):
+    """The kind of bank account a direct deposit goes to (ACH needs it)."""
+
+    CHECKING = "checking"
+    SAVINGS = "savings"
+
+
 class DisbursementStatus(StrEnum):
     ISSUED = "issued"
     CLEARED = "cleared"

@@ -26,12 +26,15 @@ from loaders.case_record import (
     HearingsByCaseIdLoader,
 )
 from loaders.child import ChildrenByCaseIdLoader, ChildrenByPolicyIdLoader
+from loaders.contact import (
+    EmployerReportsByPartyIdLoader,
+    NewestEmailConfirmationByPartyIdLoader,
+)
 from loaders.message import (
     MessagesByThreadIdLoader,
     ThreadByIdLoader,
     ThreadsByCaseIdLoader,
     ThreadsByPartyIdLoader,
-    UnreadCountByPartyIdLoader,
 )
 from loaders.order import (
     ObligationsByOrderIdLoader,
@@ -54,6 +57,7 @@ from loaders.personal import (
     EmploymentsByPartyIdLoader,
     NotificationPreferencesByPartyIdLoader,
     PoliciesByPartyIdLoader,
+    PolicyByIdLoader,
 )
 
 
@@ -180,7 +184,7 @@ class Loaders:
 
     @cached_property
     def threads_by_case_id(self) -> ThreadsByCaseIdLoader:
-        return ThreadsByCaseIdLoader(self.engine)
+        return ThreadsByCaseIdLoader(self.engine, self.principal)
 
     @cached_property
     def thread_by_id(self) -> ThreadByIdLoader:
@@ -191,16 +195,26 @@ class Loaders:
         return MessagesByThreadIdLoader(self.engine)
 
     @cached_property
-    def unread_count_by_party_id(self) -> UnreadCountByPartyIdLoader:
-        return UnreadCountByPartyIdLoader(self.engine)
-
-    @cached_property
     def employments_by_party_id(self) -> EmploymentsByPartyIdLoader:
         return EmploymentsByPartyIdLoader(self.engine)
 
     @cached_property
     def policies_by_party_id(self) -> PoliciesByPartyIdLoader:
         return PoliciesByPartyIdLoader(self.engine)
+
+    @cached_property
+    def policy_by_id(self) -> PolicyByIdLoader:
+        return PolicyByIdLoader(self.engine)
+
+    @cached_property
+    def employer_reports_by_party_id(self) -> EmployerReportsByPartyIdLoader:
+        return EmployerReportsByPartyIdLoader(self.engine)
+
+    @cached_property
+    def newest_email_confirmation_by_party_id(
+        self,
+    ) -> NewestEmailConfirmationByPartyIdLoader:
+        return NewestEmailConfirmationByPartyIdLoader(self.engine)
 
     @cached_property
     def notification_preferences_by_party_id(

@@ -5,45 +5,73 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, any_, false, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from auth.authorization.filters import case_visible
-from auth.principal import Principal
+from auth.principal import NOBODY, Principal
 from db.enums import SenderKind
 from db.models import Case as CaseModel
 from db.models import Message, MessageThread, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, OneByKey, VisibleOneByKey
+from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
 
-_UNREAD = and_(Message.read_at.is_(None), Message.sender_kind == SenderKind.STAFF)
 
-_unread_in_thread = (
-    select(func.count())
-    .where(Message.thread_id == MessageThread.id, _UNREAD)
-    .scalar_subquery()
-)
-
-THREAD_COLUMNS = (
-    MessageThread.id.label("pk"),
-    global_id("MessageThread", MessageThread.id).label("id"),
-    MessageThread.party_id,
-    MessageThread.case_id,
-    MessageThread.topic,
-    MessageThread.subject,
-    MessageThread.created_at,
-    MessageThread.last_message_at,
-    CaseModel.case_number,
-    SupportOrder.order_number,
-    _unread_in_thread.label("unread_count"),
-)
+def unread_by(reader: SenderKind) -> ColumnElement[bool]:
+    """Messages from the other side that ``reader``'s side has not read: a
+    parent's unread are the agency's messages, the agency's the parent's.
+    Counted from the rows every time (never kept as a counter), so a count
+    is always exactly the unread rows of the statement's snapshot, whatever
+    replies and reads commit concurrently."""
+    other = SenderKind.STAFF if reader is SenderKind.PARTY else SenderKind.PARTY
+    return and_(Message.read_at.is_(None), Message.sender_kind == other)
 
 
-def _threads() -> Select[Any]:
+def _unread_in_thread(reader: SenderKind) -> ScalarSelect[int]:
     return (
-        select(*THREAD_COLUMNS)
+        select(func.count())
+        .where(Message.thread_id == MessageThread.id, unread_by(reader))
+        .scalar_subquery()
+    )
+
+
+def _threads(reader: SenderKind = SenderKind.PARTY) -> Select[Any]:
+    columns: tuple[Any, ...] = (
+        MessageThread.id.label("pk"),
+        global_id("MessageThread", MessageThread.id).label("id"),
+        MessageThread.party_id,
+        MessageThread.case_id,
+        MessageThread.topic,
+        MessageThread.subject,
+        MessageThread.created_at,
+        MessageThread.last_message_at,
+        CaseModel.case_number,
+        SupportOrder.order_number,
+        _unread_in_thread(reader).label("unread_count"),
+    )
+    return (
+        select(*columns)
         .outerjoin(CaseModel, CaseModel.id == MessageThread.case_id)
         .outerjoin(SupportOrder, SupportOrder.id == MessageThread.order_id)
     )
+
+
+def reader_of(principal: Principal) -> SenderKind:
+    """Whose unread messages a principal counts: staff count the parent's."""
+    return SenderKind.STAFF if principal.is_staff else SenderKind.PARTY
+
+
+#: A message as it is served.
+MESSAGE_COLUMNS = (
+    Message.id.label("pk"),
+    global_id("Message", Message.id).label("id"),
+    Message.thread_id,
+    Message.sender_kind,
+    Message.body,
+    Message.sent_at,
+    Message.read_at,
+)
 
 
 class ThreadByIdLoader(VisibleOneByKey[int]):
@@ -57,11 +85,15 @@ class ThreadByIdLoader(VisibleOneByKey[int]):
             mine = case_visible(principal, MessageThread.case_id)
         else:
             mine = false()
-        return _threads().where(MessageThread.id == any_(ID_KEYS), mine)
+        return _threads(reader_of(principal)).where(
+            MessageThread.id == any_(ID_KEYS), mine
+        )
 
 
 class ThreadsByPartyIdLoader(ManyByKey[int]):
-    """A party's threads, unread first, then newest first."""
+    """A parent's own threads (their unread counts), unread first, then
+    newest first. ``Viewer.unreadMessageCount`` is the sum of these counts,
+    so the total and the threads of one response always agree."""
 
     key_field = "party_id"
     statement = (
@@ -69,43 +101,34 @@ class ThreadsByPartyIdLoader(ManyByKey[int]):
         .where(MessageThread.party_id == any_(ID_KEYS))
         .order_by(
             MessageThread.party_id,
-            (_unread_in_thread > 0).desc(),
+            (_unread_in_thread(SenderKind.PARTY) > 0).desc(),
             MessageThread.last_message_at.desc(),
         )
     )
 
 
 class ThreadsByCaseIdLoader(ManyByKey[int]):
+    """A case's threads, newest first, with the reader's unread counts."""
+
     key_field = "case_id"
-    statement = (
-        _threads()
-        .where(MessageThread.case_id == any_(ID_KEYS))
-        .order_by(MessageThread.case_id, MessageThread.last_message_at.desc())
-    )
+
+    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+        super().__init__(engine)
+        reader = reader_of(principal or NOBODY)
+        self._statement = (
+            _threads(reader)
+            .where(MessageThread.case_id == any_(ID_KEYS))
+            .order_by(MessageThread.case_id, MessageThread.last_message_at.desc())
+        )
+
+    def query(self) -> Executable:
+        return self._statement
 
 
 class MessagesByThreadIdLoader(ManyByKey[int]):
     key_field = "thread_id"
     statement = (
-        select(
-            Message.id.label("pk"),
-            global_id("Message", Message.id).label("id"),
-            Message.thread_id,
-            Message.sender_kind,
-            Message.body,
-            Message.sent_at,
-            Message.read_at,
-        )
+        select(*MESSAGE_COLUMNS)
         .where(Message.thread_id == any_(ID_KEYS))
         .order_by(Message.thread_id, Message.sent_at, Message.id)
-    )
-
-
-class UnreadCountByPartyIdLoader(OneByKey[int]):
-    key_field = "party_id"
-    statement = (
-        select(MessageThread.party_id, func.count().label("unread"))
-        .join(Message, Message.thread_id == MessageThread.id)
-        .where(MessageThread.party_id == any_(ID_KEYS), _UNREAD)
-        .group_by(MessageThread.party_id)
     )

@@ -34,6 +34,8 @@ PARTY_COLUMNS = (
     Party.phone,
     Party.email,
     (Party.email_verified_at.is_not(None)).label("email_verified"),
+    (Party.phone_verified_at.is_not(None)).label("phone_confirmed"),
+    Party.version.label("contact_version"),
 )
 
 _INDICATORS = (

@@ -37,24 +37,39 @@ class EmploymentsByPartyIdLoader(ManyByKey[int]):
     )
 
 
+#: A policy as it may be read: the number only masked (its last four).
+POLICY_COLUMNS = (
+    InsurancePolicy.id.label("pk"),
+    InsurancePolicy.holder_party_id,
+    InsurancePolicy.carrier,
+    ("****" + func.right(InsurancePolicy.policy_number, 4)).label(
+        "masked_policy_number"
+    ),
+    InsurancePolicy.group_number,
+    InsurancePolicy.coverage_type,
+    InsurancePolicy.start_date,
+    InsurancePolicy.end_date,
+    InsurancePolicy.reported_at,
+)
+
+
 class PoliciesByPartyIdLoader(ManyByKey[int]):
     key_field = "holder_party_id"
     statement = (
-        select(
-            InsurancePolicy.id.label("pk"),
-            InsurancePolicy.holder_party_id,
-            InsurancePolicy.carrier,
-            ("****" + func.right(InsurancePolicy.policy_number, 4)).label(
-                "masked_policy_number"
-            ),
-            InsurancePolicy.group_number,
-            InsurancePolicy.coverage_type,
-            InsurancePolicy.start_date,
-            InsurancePolicy.end_date,
-        )
+        select(*POLICY_COLUMNS)
         .where(InsurancePolicy.holder_party_id == any_(ID_KEYS))
-        .order_by(InsurancePolicy.holder_party_id, InsurancePolicy.start_date.desc())
+        .order_by(
+            InsurancePolicy.holder_party_id,
+            InsurancePolicy.start_date.desc(),
+            InsurancePolicy.id.desc(),
+        )
     )
+
+
+class PolicyByIdLoader(OneByKey[int]):
+    """One policy (the one just reported)."""
+
+    statement = select(*POLICY_COLUMNS).where(InsurancePolicy.id == any_(ID_KEYS))
 
 
 class NotificationPreferencesByPartyIdLoader(ManyByKey[int]):
@@ -82,5 +97,8 @@ class DisbursementPreferenceByPartyIdLoader(OneByKey[int]):
         DisbursementPreference.party_id,
         DisbursementPreference.method,
         DisbursementPreference.account_last4,
+        DisbursementPreference.routing_number,
+        DisbursementPreference.account_type,
+        DisbursementPreference.version,
         DisbursementPreference.updated_at,
     ).where(DisbursementPreference.party_id == any_(ID_KEYS))

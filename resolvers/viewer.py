@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.confirmation_codes import StoredCode, is_pending
+from domain.notification_preferences import Preference, Stored, full_set
 from loaders.case import CasePageArgs
 from loaders.paging import encode_cursor
 from resolvers.access import party_id, principal
@@ -47,14 +49,33 @@ async def insurance_policies(info: Info, pid: int) -> list[Any]:
     return await info.context.loaders.policies_by_party_id.load(pid)
 
 
+async def employer_reports(info: Info, pid: int) -> list[Any]:
+    return await info.context.loaders.employer_reports_by_party_id.load(pid)
+
+
+async def pending_email(info: Info, pid: int) -> str | None:
+    """The new e-mail address waiting for its code, if one is."""
+    row = await info.context.loaders.newest_email_confirmation_by_party_id.load(pid)
+    if row is None:
+        return None
+    stored = StoredCode(row.code_digest, row.attempts, row.expires_at, row.consumed_at)
+    max_attempts = info.context.settings.confirmation_code_max_attempts
+    return str(row.value) if is_pending(stored, row.now, max_attempts) else None
+
+
 async def covered_children(info: Info, policy_id: int) -> list[Any]:
     """Covered children; their details follow the same rules as on the cases
     (a policy holder who only pays for a child sees the child's name)."""
     return await info.context.loaders.children_by_policy_id.load(policy_id)
 
 
-async def notification_preferences(info: Info, pid: int) -> list[Any]:
-    return await info.context.loaders.notification_preferences_by_party_id.load(pid)
+async def notification_preferences(info: Info, pid: int) -> list[Preference]:
+    """Every topic on every channel: the party's choices, defaults elsewhere
+    (the rule the outbox follows)."""
+    rows = await info.context.loaders.notification_preferences_by_party_id.load(pid)
+    return full_set(
+        Stored(row.topic, row.channel, row.opted_in, row.updated_at) for row in rows
+    )
 
 
 async def disbursement_preference(info: Info, pid: int) -> Any:
@@ -62,8 +83,10 @@ async def disbursement_preference(info: Info, pid: int) -> Any:
 
 
 async def unread_message_count(info: Info, pid: int) -> int:
-    row = await info.context.loaders.unread_count_by_party_id.load(pid)
-    return 0 if row is None else int(row.unread)
+    """The sum of the viewer's threads' unread counts, from the same statement
+    as ``messageThreads``: the total never disagrees with the threads."""
+    threads = await info.context.loaders.threads_by_party_id.load(pid)
+    return sum(int(thread.unread_count) for thread in threads)
 
 
 async def message_threads(info: Info, pid: int) -> list[Any]:

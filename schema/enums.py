@@ -13,6 +13,7 @@ from db import enums as coded
 CODED_VALUES = (
     coded.AgencyKind,
     coded.AssistanceStatus,
+    coded.BankAccountType,
     coded.Bucket,
     coded.CaseStatus,
     coded.CaseType,
@@ -20,6 +21,7 @@ CODED_VALUES = (
     coded.DisbursementMethod,
     coded.DisbursementStatus,
     coded.DocumentKind,
+    coded.EmployerReportStatus,
     coded.Frequency,
     coded.HearingKind,
     coded.HearingStatus,

@@ -9,6 +9,7 @@ import strawberry
 
 from resolvers import viewer as resolve
 from schema.context import Info
+from schema.employer_report import EmployerReport
 from schema.message import MessageThread
 from schema.node import Node, RowBacked
 from schema.personal import (
@@ -69,6 +70,22 @@ class Party(RowBacked, Node):
     async def employments(self, info: Info) -> list[Employment] | None:
         return await resolve.employments(info, self.pk)
 
+    contact_version: int | None = strawberry.field(
+        description=(
+            "The person and caseworkers: the version of the contact details, "
+            "to pass to updateContactInformation."
+        )
+    )
+
+    @strawberry.field(
+        description=(
+            "The person and caseworkers: employers reported to the agency, "
+            "newest first (PENDING until a caseworker verifies them)."
+        )
+    )
+    async def employer_reports(self, info: Info) -> list[EmployerReport]:
+        return await resolve.employer_reports(info, self.pk)
+
 
 @strawberry.type(description="You: your profile, contact details and records.")
 class Viewer(RowBacked, Node):
@@ -81,10 +98,40 @@ class Viewer(RowBacked, Node):
     phone: str | None
     email: str | None
     email_verified: bool
+    phone_confirmed: bool = strawberry.field(
+        description=(
+            "Your phone was confirmed with a texted code (text messages go only "
+            "to a confirmed phone)."
+        )
+    )
+    contact_version: int = strawberry.field(
+        description=(
+            "The version of your contact details: pass it to "
+            "updateContactInformation (a change made meanwhile makes it stale)."
+        )
+    )
 
     @strawberry.field(description="Your mailing address.")
     def mailing_address(self) -> Address:
         return _address(self)
+
+    @strawberry.field(
+        description=(
+            "A new e-mail address waiting for the code sent to it (null when "
+            "none is): `email` changes only once it is confirmed."
+        )
+    )
+    async def pending_email(self, info: Info) -> str | None:
+        return await resolve.pending_email(info, self.pk)
+
+    @strawberry.field(
+        description=(
+            "Employers you reported, newest first: PENDING until a caseworker "
+            "verifies them."
+        )
+    )
+    async def employer_reports(self, info: Info) -> list[EmployerReport]:
+        return await resolve.employer_reports(info, self.pk)
 
     @strawberry.field
     async def cases(
@@ -104,11 +151,17 @@ class Viewer(RowBacked, Node):
     async def health_insurance(self, info: Info) -> list[InsurancePolicy]:
         return await resolve.insurance_policies(info, self.pk)
 
-    @strawberry.field
+    @strawberry.field(
+        description=(
+            "Every topic on every channel: your choices, and the defaults where "
+            "you made none."
+        )
+    )
     async def notification_preferences(
         self, info: Info
     ) -> list[NotificationPreference]:
-        return await resolve.notification_preferences(info, self.pk)
+        # domain.notification_preferences.Preference rows, read by attribute
+        return await resolve.notification_preferences(info, self.pk)  # type: ignore[return-value]
 
     @strawberry.field(description="Obligees: how payments reach you.")
     async def disbursement_preference(

@@ -62,6 +62,7 @@ R = Relation
 ANYONE_ON_CASE = frozenset({R.SELF, R.PARENT, R.CASEWORKER, R.PARTNER})
 STAFF_AND_PARTNERS = frozenset({R.SELF, R.CASEWORKER, R.PARTNER})
 PARENTS_AND_STAFF = frozenset({R.SELF, R.PARENT, R.CASEWORKER})
+SELF_AND_CASEWORKERS = frozenset({R.SELF, R.CASEWORKER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,13 @@ FIELDS: Mapping[tuple[str, str], FieldRule] = {
     ("Party", "employments"): _pii(PersonalData.EMPLOYER),
     ("Party", "familyViolenceIndicator"): FieldRule(
         readers=STAFF_AND_PARTNERS, scope=ShareScope.CASE_READ
+    ),
+    # what the person and their caseworker need to change the person's
+    # records: the contact details' version, employers reported but not yet
+    # verified (not partners': unverified, and no share grants it)
+    ("Party", "contactVersion"): FieldRule(readers=SELF_AND_CASEWORKERS),
+    ("Party", "employerReports"): FieldRule(
+        readers=SELF_AND_CASEWORKERS, personal=PersonalData.EMPLOYER
     ),
     # children: never the paying parent; never anyone but the custodian and
     # staff when the child lives with a protected person

@@ -32,6 +32,8 @@ from db.models.outbox_event import OutboxEvent
 from db.models.partner_share import PartnerCaseShare
 from db.models.party import Party
 from db.models.payment import Payment
+from db.models.sandbox_charge import SandboxCharge
+from db.models.sandbox_sms import SandboxSms
 from db.models.staff import Staff
 from db.models.support_order import SupportOrder
 
@@ -69,6 +71,8 @@ __all__ = [
     "PartnerCaseShare",
     "Party",
     "Payment",
+    "SandboxCharge",
+    "SandboxSms",
     "Staff",
     "SupportOrder",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, BigId, enum_column
-from db.enums import DisbursementMethod
+from db.enums import BankAccountType, DisbursementMethod
 
 
 class DisbursementPreference(Base):
@@ -37,6 +37,9 @@ class DisbursementPreference(Base):
     #: kept only as a keyed digest beside its last four digits.
     routing_number: Mapped[str | None] = mapped_column(String(9))
     account_digest: Mapped[bytes | None] = mapped_column(LargeBinary)
+    account_type: Mapped[BankAccountType | None] = mapped_column(
+        enum_column(BankAccountType, "bank_account_type")
+    )
     version: Mapped[int] = mapped_column(server_default=text("1"))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()

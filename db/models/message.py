@@ -24,6 +24,13 @@ class Message(Base):
             "thread_id",
             postgresql_where=text("read_at IS NULL AND sender_kind = 'staff'"),
         ),
+        # a caseworker's messages of the last hour (the hourly limit)
+        Index(
+            "ix_messages_sender_staff_id_sent_at",
+            "sender_staff_id",
+            "sent_at",
+            postgresql_where=text("sender_staff_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[BigId]

@@ -88,7 +88,7 @@ async def test_a_minted_token_verifies_through_discovery_and_jwks(
     assert verified.issuer == ISSUER_URL
     assert verified.subject == "demo-obligor"
     assert claims["aud"] == AUDIENCE
-    assert claims["scope"] == "openid profile cases:read"
+    assert claims["scope"] == "openid profile cases:read cases:write"
     assert claims["exp"] - claims["iat"] == 3600
     assert claims["nbf"] <= time.time() + 1
     assert claims["jti"]

@@ -28,7 +28,7 @@ from loaders.case import (
     CasePageArgs,
     VisibleCasesLoader,
 )
-from loaders.message import ThreadByIdLoader
+from loaders.message import ThreadByIdLoader, ThreadsByCaseIdLoader
 from loaders.order import OrderByIdLoader
 from loaders.paging import PagedLoader
 from loaders.party import PartyNodeLoader
@@ -118,6 +118,7 @@ BY_PRINCIPAL = frozenset(
         OrderByIdLoader,
         PaymentByIdLoader,
         ThreadByIdLoader,
+        ThreadsByCaseIdLoader,
     }
 )
 STATEMENTS = _cases()
@@ -125,10 +126,10 @@ STATEMENTS = _cases()
 
 def test_every_loader_is_checked() -> None:
     loaders = _loader_classes()
-    assert len(loaders) == 34
+    assert len(loaders) == 36
     assert set(loaders.values()) >= BY_PRINCIPAL
     # all but the balance loader; those built per principal, once per kind
-    assert len(STATEMENTS) == 33 + 2 * len(BY_PRINCIPAL)
+    assert len(STATEMENTS) == 35 + 2 * len(BY_PRINCIPAL)
 
 
 @pytest.mark.parametrize(

@@ -88,6 +88,15 @@ def upgrade() -> None:
     )
     op.create_index('ix_outbox_events_due', 'outbox_events', ['next_attempt_at'], unique=False, postgresql_where=sa.text("status = 'pending'"))
     op.create_index(op.f('ix_outbox_events_party_id'), 'outbox_events', ['party_id'], unique=False)
+    op.create_table('sandbox_sms',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=200), nullable=False),
+    sa.Column('destination', sa.String(length=254), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_sms')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_sandbox_sms_dedupe_key'))
+    )
     op.create_table('idempotency_keys',
     sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('actor_kind', sa.Enum('party', 'staff', 'agency', 'unlinked', 'system', name='actor_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -104,8 +113,29 @@ def upgrade() -> None:
     sa.UniqueConstraint('actor_kind', 'actor_id', 'operation', 'key', name=op.f('uq_idempotency_keys_actor_kind_actor_id_operation_key'))
     )
     op.create_index(op.f('ix_idempotency_keys_expires_at'), 'idempotency_keys', ['expires_at'], unique=False)
+    op.create_table('sandbox_charges',
+    sa.Column('id', sa.BigInteger(), nullable=False),
+    sa.Column('reference', sa.String(length=100), nullable=False),
+    sa.Column('charge_id', sa.String(length=40), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('payment_method', sa.String(length=255), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('decline_reason', sa.String(length=40), nullable=True),
+    sa.Column('refunded_amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint("(status = 'declined') = (decline_reason IS NOT NULL)", name=op.f('ck_sandbox_charges_declined_has_reason')),
+    sa.CheckConstraint("status IN ('captured', 'declined', 'refunded')", name=op.f('ck_sandbox_charges_status_known')),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_sandbox_charges_amount_positive')),
+    sa.CheckConstraint('refunded_amount >= 0 AND refunded_amount <= amount', name=op.f('ck_sandbox_charges_refund_within_amount')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_charges')),
+    sa.UniqueConstraint('charge_id', name=op.f('uq_sandbox_charges_charge_id')),
+    sa.UniqueConstraint('reference', name=op.f('uq_sandbox_charges_reference'))
+    )
     op.add_column('disbursement_preferences', sa.Column('routing_number', sa.String(length=9), nullable=True))
     op.add_column('disbursement_preferences', sa.Column('account_digest', sa.LargeBinary(), nullable=True))
+    op.add_column('disbursement_preferences', sa.Column('account_type', sa.Enum('checking', 'savings', name='bank_account_type', native_enum=False, create_constraint=True, length=32), nullable=True))
+    op.create_index('ix_messages_sender_staff_id_sent_at', 'messages', ['sender_staff_id', 'sent_at'], unique=False, postgresql_where=sa.text('sender_staff_id IS NOT NULL'))
     op.add_column('disbursement_preferences', sa.Column('version', sa.Integer(), server_default=sa.text('1'), nullable=False))
     op.add_column('insurance_policies', sa.Column('reported_at', sa.DateTime(timezone=True), nullable=True))
     op.add_column('parties', sa.Column('phone_verified_at', sa.DateTime(timezone=True), nullable=True))
@@ -154,10 +184,14 @@ def downgrade() -> None:
     op.drop_column('parties', 'phone_verified_at')
     op.drop_column('insurance_policies', 'reported_at')
     op.drop_column('disbursement_preferences', 'version')
+    op.drop_column('disbursement_preferences', 'account_type')
+    op.drop_index('ix_messages_sender_staff_id_sent_at', table_name='messages', postgresql_where=sa.text('sender_staff_id IS NOT NULL'))
     op.drop_column('disbursement_preferences', 'account_digest')
     op.drop_column('disbursement_preferences', 'routing_number')
+    op.drop_table('sandbox_charges')
     op.drop_index(op.f('ix_idempotency_keys_expires_at'), table_name='idempotency_keys')
     op.drop_table('idempotency_keys')
+    op.drop_table('sandbox_sms')
     op.drop_index(op.f('ix_outbox_events_party_id'), table_name='outbox_events')
     op.drop_index('ix_outbox_events_due', table_name='outbox_events', postgresql_where=sa.text("status = 'pending'"))
     op.drop_table('outbox_events')

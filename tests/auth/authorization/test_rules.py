@@ -6,6 +6,7 @@ import dataclasses
 
 from auth.authorization.rules import (
     FIELDS,
+    MUTATIONS,
     OPEN_FIELDS,
     TYPES,
     FieldRule,
@@ -65,3 +66,11 @@ def test_no_rule_lets_a_parent_read_personal_data_of_others() -> None:
             assert not rule.readers & {Relation.PARENT, Relation.CUSTODIAN}, field_name
         if rule.personal is not None and type_name == "Child":
             assert Relation.PARENT not in rule.readers, field_name
+
+
+def test_every_mutation_has_a_declared_rule_and_every_rule_a_mutation() -> None:
+    # a new mutation without a rule in MUTATIONS could not say who may call
+    # it; linkAccount is the one change of a login not linked yet
+    mutation = build_schema()._schema.mutation_type
+    assert mutation is not None
+    assert set(mutation.fields) == set(MUTATIONS) | {"linkAccount"}
