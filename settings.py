@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     message_max_body_chars: int = 5000
     message_max_subject_chars: int = 200
     messages_per_hour: int = 20
+    #: Caseworkers answer many parents: their own, larger hourly limit.
+    staff_messages_per_hour: int = 200
     # notification delivery (./run worker)
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025

@@ -72,7 +72,12 @@ async def reply_to_message(
             if acting.by_staff
             else Sender(party_id=acting.party_id)
         )
-        now = await claim_send(conn, sender, settings.messages_per_hour, acting.case_id)
+        limit = (
+            settings.staff_messages_per_hour
+            if acting.by_staff
+            else settings.messages_per_hour
+        )
+        now = await claim_send(conn, sender, limit, acting.case_id)
         message = await add_message(
             conn, thread_id, sender, text.body, now, MESSAGE_COLUMNS
         )

@@ -579,6 +579,22 @@ async def test_the_hourly_limit_counts_sends_and_replies_and_says_when(
     assert outcomes == ["succeeded", "locked"]
 
 
+async def test_caseworkers_have_their_own_hourly_limit(
+    engine: AsyncEngine, issuer: TestIssuer, world: World
+) -> None:
+    worker = world.token(issuer, "worker")
+    async with running_api(
+        engine, issuer.url, messages_per_hour=1, staff_messages_per_hour=2
+    ) as api:
+        # when the caseworker replies three times within the hour
+        replies = [
+            await reply(api, worker, world.thread_gid, f"Update {n}") for n in range(3)
+        ]
+    # then the staff limit, not the parents', decides
+    assert [r["errors"] for r in replies[:2]] == [[], []]
+    assert [e["code"] for e in replies[2]["errors"]] == ["RATE_LIMITED"]
+
+
 async def test_the_limit_holds_under_concurrent_sends(
     engine: AsyncEngine, issuer: TestIssuer, world: World
 ) -> None:
