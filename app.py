@@ -24,6 +24,7 @@ from auth.authentication.authenticate import Authenticator
 from auth.authentication.oidc import OIDCVerifier
 from db import migrate
 from db.engine import create_engine, create_sessionmaker, reads_of
+from loaders.help_content import HelpContent
 from schema.build import build_schema
 from settings import Settings
 from web.health import healthz, readyz
@@ -94,6 +95,9 @@ def create_app(
         app.state.read_engine = reads_of(engine)
         app.state.sessionmaker = create_sessionmaker(engine)
         app.state.authenticator = Authenticator(verifier, engine)
+        app.state.help = HelpContent(
+            app.state.read_engine, settings.help_content_max_age_seconds
+        )
         app.state.embedded = server
         try:
             await _on_startup(app, settings, engine)

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 10
     db_max_overflow: int = 10
     max_page_size: int = 100
+    #: How long a process serves the Help content from memory before reading
+    #: it again.
+    help_content_max_age_seconds: float = 300.0
     max_body_bytes: int = 1_000_000
     #: Key of the keyed digests (HMAC-SHA256) of confirmation codes and bank
     #: account numbers; required in production, a fixed key in demo mode.

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from auth.audit import AuditLog
     from auth.principal import Principal
     from loaders import Loaders
+    from loaders.help_content import HelpContent
     from settings import Settings
 
 
@@ -34,6 +35,8 @@ class Context:
     #: What this request read of personal data and cases; written before the
     #: response leaves (``auth.audit``).
     audit: AuditLog
+    #: The public Help content, the process's copy.
+    help: HelpContent
 
 
 Info = strawberry.Info[Context, None]

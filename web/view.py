@@ -137,6 +137,7 @@ class GraphQLApp(GraphQL[Context, None]):
             loaders=Loaders(state.read_engine, today, request.state.principal),
             as_of=today,
             audit=request.state.audit,
+            help=state.help,
         )
 
     async def process_result(
