@@ -89,6 +89,7 @@ def create_app(
             jwks_max_age_seconds=settings.oidc_jwks_max_age_seconds,
             allow_insecure_http=settings.insecure_issuer_allowed,
             token_types=settings.oidc_token_types,
+            max_lifetime_seconds=settings.oidc_max_token_lifetime_seconds,
         )
         app.state.settings = settings
         app.state.engine = engine

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     oidc_jwks_max_age_seconds: float = 3600.0
     oidc_allow_insecure_http: bool | None = None
     oidc_token_types: tuple[str, ...] = ("at+jwt", "application/at+jwt")
+    #: The longest lifetime (``exp - iat``) of a token the gateway accepts.
+    oidc_max_token_lifetime_seconds: int = 86400
     read_scope: str = "cases:read"
     write_scope: str = "cases:write"
     link_max_failures_per_subject: int = 5

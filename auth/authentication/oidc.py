@@ -71,6 +71,7 @@ class OIDCVerifier:
         fetch_timeout_seconds: float = 5.0,
         allow_insecure_http: bool = False,
         token_types: Collection[str] = DEFAULT_TOKEN_TYPES,
+        max_lifetime_seconds: int | None = 86400,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         refused = sorted(set(algorithms) - ASYMMETRIC_ALGORITHMS.keys())
@@ -92,6 +93,7 @@ class OIDCVerifier:
             monotonic=monotonic,
         )
         self._leeway = leeway_seconds
+        self._max_lifetime = max_lifetime_seconds
         self._registry = JWSRegistry(
             algorithms=self.algorithms, strict_check_header=False
         )
@@ -153,6 +155,20 @@ class OIDCVerifier:
             ) from None
         except JoseError:
             raise invalid_token("the token claims are invalid") from None
+        self._check_lifetime(claims)
+
+    def _check_lifetime(self, claims: dict[str, Any]) -> None:
+        """A token may live at most ``max_lifetime`` seconds (``exp - iat``):
+        a stolen long-lived token is worth more than a short one, so the
+        gateway bounds what a provider may have been configured to issue."""
+        if self._max_lifetime is None:
+            return
+        issued, expires = claims.get("iat"), claims["exp"]
+        if not isinstance(issued, int | float) or isinstance(issued, bool):
+            # RFC 9068 access tokens carry iat; without it the age is unknown
+            raise invalid_token("the token lacks the iat claim")
+        if expires - issued > self._max_lifetime:
+            raise invalid_token("the token lives longer than allowed")
 
 
 _CLAIM_PROBLEMS = {

@@ -38,6 +38,9 @@ BAD_TOKENS: dict[str, Callable[[TestIssuer], str]] = {
     ),
     "unknown kid": lambda i: i.mint(SUBJECT, key=TestIssuer.unpublished_key()),
     "garbage": lambda i: "not-a-jwt",
+    "a year long": lambda i: i.mint(
+        SUBJECT, iat=int(time.time()), exp=int(time.time()) + 365 * 86400
+    ),
 }
 
 

@@ -129,6 +129,32 @@ async def test_a_token_issued_in_the_future_is_refused(
     assert error.description == "the token was issued in the future"
 
 
+async def test_a_token_living_longer_than_allowed_is_refused(
+    verifier: OIDCVerifier, issuer: TestIssuer
+) -> None:
+    # the default bound is a day: a token minted for a year is refused, one
+    # for exactly a day is not
+    now = int(time.time())
+    year = issuer.mint("s", iat=now, exp=now + 365 * 86400)
+    day = issuer.mint("s", iat=now, exp=now + 86400)
+
+    error = await rejection(verifier, year)
+    accepted = await verifier.verify(day)
+
+    assert error.description == "the token lives longer than allowed"
+    assert accepted.subject == "s"
+
+
+async def test_a_token_without_iat_is_refused(
+    verifier: OIDCVerifier, issuer: TestIssuer
+) -> None:
+    token = issuer.mint("s", iat=None)
+
+    error = await rejection(verifier, token)
+
+    assert error.description == "the token lacks the iat claim"
+
+
 @pytest.mark.parametrize("aud", ["another-api", ["another-api", "third"]])
 async def test_a_token_for_another_audience_is_refused(
     verifier: OIDCVerifier, issuer: TestIssuer, aud: object
