@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from auth.authorization.acting import Acting, acting_on_order
 from db.enums import AuditOutcome, PaymentStatus
 from domain.allocation import CENT
-from domain.field_errors import Refused, not_found
+from domain.field_errors import Refused
 from domain.payment_request import (
     PAYMENT_PENDING,
     PROCESSOR_UNAVAILABLE,
@@ -35,7 +35,6 @@ from domain.payment_request import (
     refuse_card_numbers,
     request_errors,
 )
-from loaders import ids
 from payments import charging, intake
 from payments.intake import Attempt, PaymentState, Start
 from payments.processor import DeclineReason, processor_for
@@ -43,7 +42,14 @@ from payments.settlement import NOT_RECEIVED, settle
 from payments.settlement import PROCESSOR_UNAVAILABLE as UNREACHABLE
 from resolvers import order as orders
 from resolvers import payment as payments
-from resolvers.mutation import as_errors, principal_of, record_success, run
+from resolvers.mutation import (
+    as_errors,
+    party_pk,
+    pk_of,
+    principal_of,
+    record_success,
+    run,
+)
 from schema.context import Info
 from schema.make_payment import (
     MakePaymentInput,
@@ -56,15 +62,6 @@ ACTION = "make_payment"
 MUTATION = "makePayment"
 #: How long a request waits for another request's charge with the same key.
 WAIT_MARGIN_SECONDS = 1.0
-
-
-def _pk(value: str | None, type_name: str, field: str) -> int | None:
-    if value is None:
-        return None
-    decoded = ids.decode(value)
-    if decoded is None or decoded[0] != type_name:
-        raise not_found(field)
-    return decoded[1]
 
 
 def checked(info: Info, data: MakePaymentInput) -> PaymentRequest:
@@ -85,14 +82,13 @@ def checked(info: Info, data: MakePaymentInput) -> PaymentRequest:
     )
     if errors:
         raise Refused(*errors)
-    order_id = _pk(data.order_id, "Order", "orderId")
-    assert order_id is not None
+    order_id = pk_of(data.order_id, "Order", "orderId")
     return PaymentRequest(
         order_id,
         data.amount.quantize(CENT),
         data.payment_method_token,
         data.idempotency_key,
-        _pk(data.party_id, "Party", "partyId"),
+        party_pk(data.party_id),
     )
 
 

@@ -23,9 +23,8 @@ from auth.principal import Principal
 from db.changes import touch_case
 from db.models import Message
 from domain.field_errors import INVALID, NOT_FOUND, REQUIRED, Refused, not_found, refuse
-from loaders import ids
 from loaders.message import MESSAGE_COLUMNS, reader_of, unread_by
-from resolvers.mutation import principal_of, record_success, run
+from resolvers.mutation import pk_of, principal_of, record_success, run
 from schema.context import Info
 from schema.message_changes import (
     MarkMessagesReadInput,
@@ -46,10 +45,7 @@ def message_pks(values: Sequence[str]) -> list[int]:
         raise refuse(INVALID, "ids", f"At most {MAX_IDS} messages at once.")
     pks: dict[int, None] = {}
     for value in values:
-        decoded = ids.decode(value)
-        if decoded is None or decoded[0] != "Message":
-            raise not_found("ids")
-        pks[decoded[1]] = None
+        pks[pk_of(value, "Message", "ids")] = None
     return list(pks)
 
 

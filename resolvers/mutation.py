@@ -98,24 +98,33 @@ def as_errors(
 PARTY_ID = "partyId"
 
 
+def named_pk(global_id: str | None, type_name: str) -> int | None:
+    """The primary key a global ID names if it is a ``type_name``'s, else None
+    (for audit records of attempts, whatever their outcome)."""
+    decoded = ids.decode(global_id) if global_id is not None else None
+    return decoded[1] if decoded is not None and decoded[0] == type_name else None
+
+
+def pk_of(global_id: str, type_name: str, field: str) -> int:
+    """The primary key of the ``type_name`` a global ID in input ``field``
+    names; any other ID is refused like an object the caller may not change."""
+    pk = named_pk(global_id, type_name)
+    if pk is None:
+        raise not_found(field)
+    return pk
+
+
 def party_pk(global_id: str | None) -> int | None:
-    """The party a ``partyId`` names, None when none is given; an ID that is
-    not a party's is refused like a party the caller may not act for."""
-    if global_id is None:
-        return None
-    decoded = ids.decode(global_id)
-    if decoded is None or decoded[0] != "Party":
-        raise not_found(PARTY_ID)
-    return decoded[1]
+    """The party a ``partyId`` names, None when none is given."""
+    return None if global_id is None else pk_of(global_id, "Party", PARTY_ID)
 
 
 def audited_party(principal: Principal, global_id: str | None) -> int | None:
     """The party an attempt was about, for its audit record (whatever the
     outcome): the one named, else the caller themselves."""
-    decoded = ids.decode(global_id) if global_id is not None else None
-    if decoded is not None and decoded[0] == "Party":
-        return decoded[1]
-    return principal.id if principal.is_party and global_id is None else None
+    if global_id is not None:
+        return named_pk(global_id, "Party")
+    return principal.id if principal.is_party else None
 
 
 def record_success(

@@ -22,11 +22,10 @@ from db.changes import touch_case
 from db.enums import NotificationTopic
 from db.messaging import Sender, add_message, claim_send
 from delivery.outbox import notify
-from domain.field_errors import Refused, not_found
+from domain.field_errors import Refused
 from domain.message_text import clean_message
-from loaders import ids
 from loaders.message import MESSAGE_COLUMNS
-from resolvers.mutation import principal_of, record_success, run
+from resolvers.mutation import named_pk, pk_of, principal_of, record_success, run
 from resolvers.send_message import text_limits
 from schema.context import Info
 from schema.message_changes import (
@@ -45,24 +44,15 @@ NOTICE_BODY = (
 )
 
 
-def thread_pk(thread_id: str) -> int:
-    """The primary key a ``threadId`` names; a malformed one names nothing."""
-    decoded = ids.decode(thread_id)
-    if decoded is None or decoded[0] != "MessageThread":
-        raise not_found("threadId")
-    return decoded[1]
-
-
 async def reply_to_message(
     info: Info, data: ReplyToMessageInput
 ) -> ReplyToMessagePayload:
     principal = principal_of(info)
     settings = info.context.settings
-    named = ids.decode(data.thread_id)
-    attempted = named[1] if named is not None and named[0] == "MessageThread" else None
+    attempted = named_pk(data.thread_id, "MessageThread")
 
     async def change(conn: AsyncConnection) -> Row[Any]:
-        thread_id = thread_pk(data.thread_id)
+        thread_id = pk_of(data.thread_id, "MessageThread", "threadId")
         acting = await acting_on_thread(conn, principal, MUTATION, thread_id)
         text = clean_message(None, data.body, text_limits(settings))
         if text.errors:

@@ -33,9 +33,9 @@ from db.models import (
 from domain.card_numbers import refuse_card_numbers
 from domain.field_errors import CONFLICT, NOT_FOUND, FieldError, Refused, not_found
 from domain.health_insurance import PolicyDraft, draft_policy
-from loaders import ids
 from resolvers.mutation import (
     audited_party,
+    named_pk,
     party_pk,
     principal_of,
     record_success,
@@ -52,11 +52,7 @@ CHILDREN = "coveredChildren"
 
 def _child_pks(values: Sequence[str]) -> list[int | None]:
     """Each ID's child, None where it is not a child's ID."""
-    pks: list[int | None] = []
-    for value in values:
-        decoded = ids.decode(value)
-        pks.append(decoded[1] if decoded and decoded[0] == "Child" else None)
-    return pks
+    return [named_pk(value, "Child") for value in values]
 
 
 async def _children_of(
