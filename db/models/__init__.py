@@ -32,6 +32,8 @@ from db.models.outbox_event import OutboxEvent
 from db.models.partner_share import PartnerCaseShare
 from db.models.party import Party
 from db.models.payment import Payment
+from db.models.persisted_document import PersistedDocument
+from db.models.rate_limit_bucket import RateLimitBucket
 from db.models.sandbox_charge import SandboxCharge
 from db.models.sandbox_sms import SandboxSms
 from db.models.staff import Staff
@@ -71,6 +73,8 @@ __all__ = [
     "PartnerCaseShare",
     "Party",
     "Payment",
+    "PersistedDocument",
+    "RateLimitBucket",
     "SandboxCharge",
     "SandboxSms",
     "Staff",
