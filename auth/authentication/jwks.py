@@ -6,11 +6,18 @@ the cache refetches the JWKS at most once per ``min_refresh_seconds`` (concurren
 requests share one fetch), and the cache is refreshed after ``max_age_seconds``.
 Failing to read either document raises ``IssuerUnavailableError`` (answer 503);
 keys already cached stay in use when a refresh fails.
+
+A fetch (discovery and JWKS together) ends within ``timeout_seconds`` whatever
+the issuer does, and runs as a task of its own that requests wait for: a
+request that gives up (its deadline, a client gone) does not cancel it for the
+others. So an issuer that is down or hangs costs one bounded wait per refresh
+window, never a wait per request; nothing is fetched before the first token.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -73,7 +80,7 @@ class IssuerKeys:
         self._timeout = timeout_seconds
         self._allow_insecure_http = allow_insecure_http
         self._monotonic = monotonic
-        self._lock = asyncio.Lock()
+        self._fetching: asyncio.Task[None] | None = None
         self._jwks_uri: str | None = None
         self._keys: KeySet | None = None
         self._fetched_at = -math.inf
@@ -96,13 +103,24 @@ class IssuerKeys:
             return keys
         return await self._refresh(self._attempts)
 
+    async def have_keys(self) -> bool:
+        """Whether keys are cached, fetching them (within the refresh rules)
+        when none are: readiness asks, so that an issuer unreachable since
+        start-up shows before the first token arrives."""
+        if self._keys is None:
+            with contextlib.suppress(IssuerUnavailableError):
+                await self._refresh(self._attempts)
+        return self._keys is not None
+
     async def _refresh(self, seen: int) -> KeySet:
-        """Fetch the JWKS again unless another request just did, or one was fetched
-        within the rate-limit window; concurrent callers share one fetch."""
-        async with self._lock:
-            if self._attempts != seen:
-                # Another request fetched (or failed to) while this one waited.
-                return self._keys_or_unavailable()
+        """Fetch the JWKS again unless another request did since ``seen``, or one
+        was attempted within the rate-limit window; concurrent callers share
+        one fetch."""
+        if self._attempts != seen:
+            # Another request fetched (or failed to) since this one looked.
+            return self._keys_or_unavailable()
+        fetching = self._fetching
+        if fetching is None:
             waited = self._monotonic() - self._attempted_at
             window = self._min_refresh
             if self._keys is None:
@@ -110,20 +128,35 @@ class IssuerKeys:
             if waited < window:
                 return self._keys_or_unavailable()
             self._attempted_at = self._monotonic()
-            try:
+            fetching = self._fetching = asyncio.create_task(self._fetch_and_keep())
+        # shielded: this caller may stop waiting, the fetch goes on for the rest
+        await asyncio.shield(fetching)
+        return self._keys_or_unavailable()
+
+    async def _fetch_and_keep(self) -> None:
+        """One fetch, bounded by the timeout; its keys replace the cache, or
+        the cache stays as it is when it fails. Never raises: the callers read
+        the outcome from the cache."""
+        try:
+            async with asyncio.timeout(self._timeout):
                 keys = await self._fetch_keys()
-            except IssuerUnavailableError:
-                if self._keys is None:
-                    raise
+        except (IssuerUnavailableError, TimeoutError) as error:
+            if isinstance(error, TimeoutError):
+                self._jwks_uri = None
+                log.warning("no keys from %s within %s s", self.issuer, self._timeout)
+            if self._keys is not None:
                 log.warning("keeping the cached keys of %s", self.issuer)
-                return self._keys
-            finally:
-                # Counted once finished, so requests that arrive during the fetch
-                # (and wait for the lock) take its result instead of fetching again.
-                self._attempts += 1
+        except Exception:
+            # a defect, not the issuer: logged, and no keys is the outcome
+            log.exception("fetching the keys of %s failed", self.issuer)
+        else:
             self._keys = keys
             self._fetched_at = self._monotonic()
-            return keys
+        finally:
+            # Counted once finished, so requests that arrive during the fetch
+            # wait for its result instead of fetching again.
+            self._attempts += 1
+            self._fetching = None
 
     def _keys_or_unavailable(self) -> KeySet:
         if self._keys is None:

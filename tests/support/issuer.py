@@ -18,7 +18,10 @@ helpers that sign whatever a test needs, good tokens and hostile ones::
   claims; ``alg: none`` and HMAC (by default keyed with the public key's PEM, the
   classic key-confusion forgery) are built by hand.
 - ``requests``: how often the discovery document and the JWKS were fetched.
-- ``advertised_issuer`` / ``jwks_status``: make the issuer misbehave.
+- ``advertised_issuer`` / ``jwks_status`` / ``jwks_hangs`` / ``jwks_trickles``:
+  make the issuer misbehave (name another issuer, answer the JWKS with an error
+  status, leave JWKS requests unanswered, or send the JWKS a blank at a time,
+  until the flag is cleared).
 - ``tamper(token)``: the token with one payload character changed;
   ``ManualClock``: a clock to pass as the verifier's ``monotonic``.
 - ``reset()``: undo all of the above, to share one running issuer between tests
@@ -27,6 +30,7 @@ helpers that sign whatever a test needs, good tokens and hostile ones::
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -37,6 +41,7 @@ import time
 import uuid
 import warnings
 from collections import Counter
+from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
@@ -46,7 +51,7 @@ from joserfc.errors import SecurityWarning
 from joserfc.jwk import Key, generate_key
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 DEFAULT_ALGS = {"RSA": "RS256", "EC": "ES256", "OKP": "EdDSA"}
@@ -76,6 +81,12 @@ class TestIssuer:
         self.advertised_issuer: str | None = None
         #: The status the JWKS answers with; anything but 200 sends an error body.
         self.jwks_status = 200
+        #: While set, JWKS requests get no answer (they are answered once it
+        #: is cleared, as a server that froze and came back would).
+        self.jwks_hangs = False
+        #: While set, the JWKS answers 200 and then sends a blank now and
+        #: then, never finishing (each read completes in time: a slow-loris).
+        self.jwks_trickles = False
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -118,6 +129,8 @@ class TestIssuer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # hanging requests end, so the server stops
+        self.jwks_hangs = self.jwks_trickles = False
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
@@ -131,6 +144,8 @@ class TestIssuer:
         self.requests.clear()
         self.advertised_issuer = None
         self.jwks_status = 200
+        self.jwks_hangs = False
+        self.jwks_trickles = False
 
     @property
     def _path(self) -> str:
@@ -140,11 +155,22 @@ class TestIssuer:
         self.requests["discovery"] += 1
         return JSONResponse(self.discovery())
 
-    async def _jwks(self, request: Request) -> JSONResponse:
+    async def _jwks(self, request: Request) -> Response:
         self.requests["jwks"] += 1
+        # a plain flag polled: the test sets it from another thread
+        while self.jwks_hangs:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+        if self.jwks_trickles:
+            return StreamingResponse(self._trickle(), media_type="application/json")
         if self.jwks_status != 200:
             return JSONResponse({"error": "server_error"}, self.jwks_status)
         return JSONResponse(self.jwks())
+
+    async def _trickle(self) -> AsyncIterator[bytes]:
+        while self.jwks_trickles:
+            yield b" "  # blanks before a JSON document are allowed
+            await asyncio.sleep(0.05)
+        yield json.dumps(self.jwks()).encode()
 
     def discovery(self) -> dict[str, Any]:
         """The discovery document as served."""
