@@ -1,0 +1,183 @@
+"""Request rate limits: token buckets per principal and per client address,
+shared by every gateway process through PostgreSQL (the default) or Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ratelimits.bucket import Limit
+from ratelimits.callers import ANONYMOUS, KINDS, limit_kind, principal_key
+from ratelimits.postgres import PostgresStore
+from ratelimits.redis import RedisStore
+from ratelimits.store import (
+    ALLOWED,
+    MAX_KEY_LENGTH,
+    BucketStore,
+    Check,
+    Decision,
+)
+
+__all__ = [
+    "ALLOWED",
+    "KINDS",
+    "BucketStore",
+    "Check",
+    "Decision",
+    "Limit",
+    "PostgresStore",
+    "RateLimiter",
+    "RedisStore",
+    "buckets_of",
+    "limit_kind",
+    "open_store",
+    "principal_key",
+]
+
+log = logging.getLogger("gateway.ratelimits")
+
+_REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def open_store(
+    url: str | None, engine: AsyncEngine, *, timeout_seconds: float = 0.5
+) -> BucketStore:
+    """The store ``url`` names: None or ``postgresql`` for the buckets in the
+    database of ``engine`` (a small engine of the store's own), a
+    ``redis://``, ``rediss://`` or ``unix://`` URL for a Redis server."""
+    if url is None or url == "postgresql":
+        return PostgresStore(engine)
+    if url.startswith(_REDIS_SCHEMES):
+        return RedisStore.from_url(url, timeout=timeout_seconds)
+    raise ValueError("the rate-limit store is 'postgresql' or a redis:// URL")
+
+
+def _key(scope: str, value: str) -> str:
+    """A bucket's key; one too long for the store is replaced by its digest."""
+    key = f"{scope}:{value}"
+    if len(key) <= MAX_KEY_LENGTH:
+        return key
+    return f"{scope}:sha256:{hashlib.sha256(value.encode()).hexdigest()}"
+
+
+def buckets_of(
+    principal_key: str | None,
+    address: str,
+    kind: str,
+    *,
+    limits: Mapping[str, Limit],
+    address_limit: Limit,
+) -> list[Check]:
+    """The buckets one request pays into: its caller's own under its kind's
+    limit (an anonymous caller's own is its address's anonymous bucket), and
+    its address's under ``address_limit``."""
+    if kind not in limits:
+        raise ValueError(f"unknown caller kind {kind!r}")
+    if (principal_key is None) != (kind == ANONYMOUS):
+        raise ValueError("only anonymous callers come without a principal key")
+    if principal_key is None:
+        own = Check(_key("anonymous", address), limits[ANONYMOUS])
+    else:
+        own = Check(_key(f"principal:{kind}", principal_key), limits[kind])
+    return [own, Check(_key("address", address), address_limit)]
+
+
+class RateLimiter:
+    """Charges each request to its caller's bucket and its address's bucket.
+
+    A principal is limited by the limit of its kind (``limits``, one for each
+    of :data:`KINDS`) and its address by ``address_limit`` as well, so many
+    principals behind one address cannot flood together. An anonymous caller
+    has no bucket of its own: it is limited by address only, under the
+    ``anonymous`` limit, and counts towards its address's limit too.
+
+    It fails open: a store that fails or does not answer within
+    ``timeout_seconds`` lets the request through (with a warning logged at
+    most once every ``warn_every_seconds``). Limits protect the service from
+    floods; they do not guard data. With the store in the gateway's database,
+    an outage of the store already fails every request that reads a case, so
+    failing closed would only add the Help pages and health checks to the
+    outage; with Redis, it would turn a cache's outage into the gateway's.
+    """
+
+    def __init__(
+        self,
+        store: BucketStore,
+        *,
+        limits: Mapping[str, Limit],
+        address_limit: Limit,
+        timeout_seconds: float = 0.5,
+        warn_every_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        missing = [kind for kind in KINDS if kind not in limits]
+        if missing:
+            raise ValueError(f"no rate limit for {', '.join(missing)}")
+        self._store = store
+        self._limits = dict(limits)
+        self._address_limit = address_limit
+        self._timeout = timeout_seconds
+        self._warn_every = warn_every_seconds
+        self._clock = clock
+        self._warned_at: float | None = None
+        self._unreported = 0
+        self._late: set[asyncio.Future[Decision]] = set()
+
+    def checks(self, principal_key: str | None, address: str, kind: str) -> list[Check]:
+        """The buckets one request of ``kind`` is charged to."""
+        return buckets_of(
+            principal_key,
+            address,
+            kind,
+            limits=self._limits,
+            address_limit=self._address_limit,
+        )
+
+    async def check(
+        self, principal_key: str | None, address: str, kind: str
+    ) -> Decision:
+        """Whether one more request may go on now (see the class's docstring)."""
+        checks = self.checks(principal_key, address, kind)
+        # a task of its own, left behind if late: a cancelled take may still
+        # wait on a frozen server while it cleans up, the request must not
+        take = asyncio.ensure_future(self._store.take(checks))
+        try:
+            done, _ = await asyncio.wait({take}, timeout=self._timeout)
+        except asyncio.CancelledError:
+            take.cancel()
+            raise
+        if not done:
+            take.cancel()
+            self._late.add(take)
+            take.add_done_callback(self._forget)
+            self._warn("no answer in time")
+            return ALLOWED
+        try:
+            return take.result()
+        except Exception as error:
+            self._warn(type(error).__name__)
+            return ALLOWED
+
+    def _forget(self, take: asyncio.Future[Decision]) -> None:
+        self._late.discard(take)
+        if not take.cancelled():
+            take.exception()  # retrieved: it was reported when it was late
+
+    def _warn(self, reason: str) -> None:
+        """Log the failure, unless one was logged less than a period ago."""
+        now = self._clock()
+        if self._warned_at is not None and now - self._warned_at < self._warn_every:
+            self._unreported += 1
+            return
+        since = f" ({self._unreported} more since)" if self._unreported else ""
+        log.warning("rate limits not applied: the store failed, %s%s", reason, since)
+        self._warned_at = now
+        self._unreported = 0
+
+    async def close(self) -> None:
+        await self._store.close()
