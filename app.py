@@ -24,11 +24,16 @@ from auth.authentication.authenticate import Authenticator
 from auth.authentication.oidc import OIDCVerifier
 from db import migrate
 from db.engine import create_engine, create_sessionmaker, reads_of
+from documents.limits import CallerKind
+from documents.persisted import PersistedDocuments
 from loaders.help_content import HelpContent
+from ratelimits import RateLimiter, open_store
+from ratelimits.bucket import Limit
 from schema.build import build_schema
 from settings import Settings
+from web import access_log
 from web.health import healthz, readyz
-from web.view import GraphQLApp
+from web.view import GraphQLEndpoint
 
 log = logging.getLogger("gateway")
 
@@ -67,17 +72,29 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        access_log.install()
         server = None
         url = settings.database_url
         if url is None:
             server, url = await _prepare_embedded(settings)
         engine = create_engine(
-            url, pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            statement_timeout_seconds=settings.db_statement_timeout_seconds,
+            command_timeout_seconds=settings.db_command_timeout_seconds,
+            # no request keeps a transaction open longer than the request may
+            # last: a session idle in one that long has lost its client
+            idle_in_transaction_timeout_seconds=settings.request_timeout_seconds,
+            connect_timeout_seconds=settings.db_connect_timeout_seconds,
+            pool_timeout_seconds=settings.db_pool_timeout_seconds,
         )
         # trust_env=False: the issuer (in demo mode, ourselves) is reached
         # directly, never through a proxy taken from the environment
         client = http_client or httpx.AsyncClient(
-            follow_redirects=False, trust_env=False
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(settings.oidc_http_timeout_seconds),
         )
         verifier = OIDCVerifier(
             settings.issuer,
@@ -90,6 +107,7 @@ def create_app(
             allow_insecure_http=settings.insecure_issuer_allowed,
             token_types=settings.oidc_token_types,
             max_lifetime_seconds=settings.oidc_max_token_lifetime_seconds,
+            fetch_timeout_seconds=settings.oidc_http_timeout_seconds,
         )
         app.state.settings = settings
         app.state.engine = engine
@@ -99,6 +117,19 @@ def create_app(
         app.state.help = HelpContent(
             app.state.read_engine, settings.help_content_max_age_seconds
         )
+        app.state.persisted = PersistedDocuments(
+            engine, settings.persisted_queries_max_documents
+        )
+        limiter_engine = create_engine(
+            url,
+            pool_size=settings.rate_limit_db_pool_size,
+            max_overflow=0,
+            statement_timeout_seconds=1.0,
+            command_timeout_seconds=2.0,
+            connect_timeout_seconds=2.0,
+            pool_timeout_seconds=settings.rate_limit_timeout_seconds,
+        )
+        app.state.limiter = _rate_limiter(settings, limiter_engine)
         app.state.embedded = server
         try:
             await _on_startup(app, settings, engine)
@@ -106,16 +137,15 @@ def create_app(
         finally:
             if http_client is None:
                 await client.aclose()
+            await app.state.limiter.close()
+            await limiter_engine.dispose()
             await engine.dispose()
             if server is not None:
                 # stop the embedded cluster here: uvicorn ends the process by
                 # re-raising the signal it caught, so exit hooks never run
                 await asyncio.to_thread(server.cleanup)
 
-    graphql = GraphQLApp(
-        build_schema(introspection=settings.introspection_enabled),
-        graphql_ide="graphiql" if settings.graphiql_enabled else None,
-    )
+    graphql = GraphQLEndpoint(build_schema(), settings)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -124,6 +154,25 @@ def create_app(
     ]
     routes.extend(_dev_issuer_routes(settings))
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _rate_limiter(settings: Settings, engine: AsyncEngine) -> RateLimiter:
+    """The request-rate limits, their buckets in the database of ``engine``
+    (the limiter's own small pool) or in Redis."""
+    store = open_store(
+        settings.rate_limit_store,
+        engine,
+        timeout_seconds=settings.rate_limit_timeout_seconds,
+    )
+    return RateLimiter(
+        store,
+        limits={
+            kind.value: Limit.parse(getattr(settings, f"rate_limit_{kind.value}"))
+            for kind in CallerKind
+        },
+        address_limit=Limit.parse(settings.rate_limit_address),
+        timeout_seconds=settings.rate_limit_timeout_seconds,
+    )
 
 
 def _dev_issuer_routes(settings: Settings) -> list[BaseRoute]:

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import sys
 from datetime import date
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -108,6 +109,37 @@ def export_schema(args: argparse.Namespace) -> None:
     print(f"wrote {SCHEMA_FILE}")
 
 
+def build_manifest(args: argparse.Namespace) -> None:
+    import json
+
+    from documents.trusted import ManifestError, build
+    from schema.build import build_schema
+
+    files = sorted(
+        path
+        for given in args.paths
+        for path in (
+            Path(given).rglob("*.graphql") if Path(given).is_dir() else [Path(given)]
+        )
+    )
+    if not files:
+        raise SystemExit("gateway: no .graphql files in " + " ".join(args.paths))
+    try:
+        manifest = build(
+            build_schema()._schema, ((str(f), f.read_text()) for f in files)
+        )
+    except ManifestError as error:
+        raise SystemExit(f"gateway: {error}") from None
+    text = json.dumps(manifest, indent=2) + "\n"
+    if args.out == "-":
+        sys.stdout.write(text)
+        return
+    Path(args.out).write_text(text)
+    operations = manifest["operations"]
+    assert isinstance(operations, list)
+    print(f"wrote {args.out}: {len(operations)} operations from {len(files)} files")
+
+
 def worker(args: argparse.Namespace) -> None:
     from delivery.service import run_worker
 
@@ -165,6 +197,14 @@ def main(argv: list[str] | None = None) -> None:
     p = commands.add_parser("export-schema", help="write schema.graphql")
     p.add_argument("--check", action="store_true", help="fail if it is stale")
     p.set_defaults(func=export_schema)
+
+    p = commands.add_parser(
+        "build-manifest",
+        help="the trusted-documents manifest of the clients' .graphql files",
+    )
+    p.add_argument("paths", nargs="+", help=".graphql files or folders of them")
+    p.add_argument("--out", default="-", help="manifest file (default: stdout)")
+    p.set_defaults(func=build_manifest)
 
     p = commands.add_parser("worker", help="deliver queued notifications")
     p.add_argument("--once", action="store_true", help="deliver what is due, exit")

@@ -9,6 +9,14 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from documents.limits import (
+    AgencyLimits,
+    AnonymousLimits,
+    CallerKind,
+    Limits,
+    StaffLimits,
+)
+
 ROOT = Path(__file__).resolve().parent
 
 
@@ -60,11 +68,62 @@ class Settings(BaseSettings):
     link_case_lockout_hours: int = 24
     db_pool_size: int = 10
     db_max_overflow: int = 10
+    #: PostgreSQL's ``statement_timeout``: a statement running longer is
+    #: cancelled by the server and the request ends with ``TIMEOUT``.
+    db_statement_timeout_seconds: float = 5.0
+    #: asyncpg's own limit per command, a little above the server's: it ends
+    #: the wait on a server that does not answer at all (frozen).
+    db_command_timeout_seconds: float = 6.0
+    db_connect_timeout_seconds: float = 5.0
+    #: How long a request waits for a pooled connection before 503.
+    db_pool_timeout_seconds: float = 5.0
+    #: ``/readyz`` answers within this, whatever hangs.
+    readyz_timeout_seconds: float = 2.0
+    #: Each request to the OIDC issuer (discovery, JWKS).
+    oidc_http_timeout_seconds: float = 5.0
+    #: The whole GraphQL request, from the body to the response.
+    request_timeout_seconds: float = 15.0
     max_page_size: int = 100
     #: How long a process serves the Help content from memory before reading
     #: it again.
     help_content_max_age_seconds: float = 300.0
-    max_body_bytes: int = 1_000_000
+    # what one request may ask, per kind of caller (documents/limits.py);
+    # each is JSON, e.g. GATEWAY_LIMITS_PERSON='{"max_cost": 30000}'
+    limits_anonymous: AnonymousLimits = AnonymousLimits()
+    limits_person: Limits = Limits()
+    limits_staff: StaffLimits = StaffLimits()
+    limits_agency: AgencyLimits = AgencyLimits()
+    #: What the cost estimate assumes an unpaginated list holds.
+    cost_list_estimate: int = 10
+    # request rates (ratelimits/): token buckets, "rate per second/burst"
+    #: None or "postgresql" keeps the buckets in the gateway's database; a
+    #: redis:// URL keeps them in Redis.
+    rate_limit_store: str | None = None
+    rate_limit_anonymous: str = "2/20"
+    rate_limit_person: str = "10/60"
+    rate_limit_staff: str = "30/200"
+    rate_limit_agency: str = "30/200"
+    #: Every request from one client address, whoever makes it.
+    rate_limit_address: str = "50/300"
+    #: Past this, the store is skipped and the request allowed (fail open).
+    rate_limit_timeout_seconds: float = 0.5
+    #: Connections of the limiter's own small engine.
+    rate_limit_db_pool_size: int = 4
+    # persisted queries and trusted documents (documents/persisted.py, trusted.py)
+    #: Apollo's automatic persisted queries, shared by every process.
+    persisted_queries: bool = True
+    persisted_queries_max_documents: int = 10_000
+    #: A manifest built by ``./run build-manifest``; when set, the kinds of
+    #: caller in ``trusted_documents_for`` may run its operations only.
+    trusted_documents_manifest: Path | None = None
+    trusted_documents_for: tuple[CallerKind, ...] = (
+        CallerKind.ANONYMOUS,
+        CallerKind.PERSON,
+    )
+    #: Parsed and validated documents each process keeps, by count and by
+    #: the documents' total size.
+    document_cache_entries: int = 512
+    document_cache_bytes: int = 2_000_000
     #: Key of the keyed digests (HMAC-SHA256) of confirmation codes and bank
     #: account numbers; required in production, a fixed key in demo mode.
     digest_key: SecretStr | None = None
@@ -139,6 +198,16 @@ class Settings(BaseSettings):
         if self.digest_key is not None:
             return self.digest_key.get_secret_value().encode()
         return b"demo-only digest key: never used in production mode"
+
+    def limits_for(self, kind: CallerKind) -> Limits:
+        """The limits of one kind of caller."""
+        limits: Limits = getattr(self, f"limits_{kind.value}")
+        return limits
+
+    @property
+    def largest_body_bytes(self) -> int:
+        """The most any caller may send (read before the caller is known)."""
+        return max(self.limits_for(kind).max_body_bytes for kind in CallerKind)
 
     @property
     def is_demo(self) -> bool:

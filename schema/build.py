@@ -1,27 +1,25 @@
-"""Schema assembly: types, extensions, caches."""
+"""Schema assembly: types, extensions, validation rules."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError, specified_rules
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from strawberry.types import ExecutionContext
 
 from schema.case import Case
 from schema.child import Child
-from schema.extensions import AuthenticationGate
+from schema.extensions import PreparedDocument
 from schema.mutation import Mutation
 from schema.party import Party
 from schema.payment import Payment
 from schema.permissions import guard_fields
 from schema.query import Query
-
-#: Parsed and validated documents kept per process (bounded LRU caches).
-CACHE_SIZE = 1024
 
 
 class GatewaySchema(strawberry.Schema):
@@ -37,20 +35,28 @@ class GatewaySchema(strawberry.Schema):
         return None
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The gateway's schema; ``introspection=False`` refuses introspection."""
-    extensions: list[Any] = [
-        # factories: a fresh extension per request over module-level LRU caches
-        lambda: ParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
-        AuthenticationGate,
-    ]
+def build_schema() -> GatewaySchema:
+    """The gateway's schema. Documents reach it parsed, checked against the
+    caller's limits and validated (``documents.prepare``, with
+    ``validation_rules``); it executes them."""
+    extensions: list[Any] = [PreparedDocument]
     guard_fields([Party, Child, Case, Payment])
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return GatewaySchema(
         query=Query,
         mutation=Mutation,
         extensions=extensions,
         config=StrawberryConfig(auto_camel_case=True),
     )
+
+
+def validation_rules(*, introspection: bool) -> tuple[type[ASTValidationRule], ...]:
+    """The rules documents are validated with (Strawberry's own included);
+    ``introspection=False`` refuses introspection."""
+    rules: tuple[type[ASTValidationRule], ...] = (
+        *specified_rules,
+        MaybeNullValidationRule,
+        OneOfInputValidationRule,
+    )
+    if not introspection:
+        rules = (*rules, NoSchemaIntrospectionCustomRule)
+    return rules

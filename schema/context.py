@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from auth.audit import AuditLog
     from auth.principal import Principal
+    from documents.prepare import Prepared
     from loaders import Loaders
     from loaders.help_content import HelpContent
     from settings import Settings
@@ -37,6 +38,8 @@ class Context:
     audit: AuditLog
     #: The public Help content, the process's copy.
     help: HelpContent
+    #: The operation as the view prepared it (parsed, checked, validated).
+    prepared: Prepared | None = None
 
 
 Info = strawberry.Info[Context, None]

@@ -1,7 +1,7 @@
-"""The HTTP side of the gateway: the GraphQL view, refusals, health checks.
+"""The HTTP side of the gateway: the GraphQL endpoint, refusals, health checks.
 
-- ``web.view``: ``GraphQLApp``, the ``/graphql`` view (body checks, then
-  authentication, then Strawberry).
-- ``web.responses``: ``error_response``, an HTTP refusal in the GraphQL format.
+- ``web.view``: ``GraphQLEndpoint``, ``/graphql`` (limits, then execution).
+- ``web.protocol``: GraphQL over HTTP: media types, parameters, status codes.
+- ``web.responses``: GraphQL-format responses and HTTP refusals.
 - ``web.health``: ``healthz`` and ``readyz``.
 """

@@ -1,73 +1,71 @@
-"""The ``/graphql`` view: Strawberry's ASGI app, authenticating first."""
+"""The ``/graphql`` endpoint: GraphQL over HTTP, with every limit checked
+before the document is parsed or executed.
+
+In order, each step refusing as cheaply as it can:
+method and media types, the caller's token (which decides their limits), the
+body size, the parameters, the document's tokens and nesting (before
+parsing), its shape (before validation), validation, the operation, its
+variables and its cost; then execution under the request deadline, and the
+audit records before the response leaves.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import uuid
 from datetime import date
 from typing import Any
 
-import orjson
-from cross_web import HTTPException
-from sqlalchemy.exc import DBAPIError
+from graphql import GraphQLError, OperationType
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse, process_result
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from strawberry.http.ides import get_graphql_ide_html
 from strawberry.types import ExecutionResult
 
 from auth.audit import AuditLog
 from auth.authentication.authenticate import Authenticator
 from auth.authentication.errors import AuthenticationError, www_authenticate
+from auth.principal import Principal
+from db.failures import TIMEOUT, classify
+from documents.cache import DocumentCache
+from documents.limits import CallerKind, Limits, caller_kind
+from documents.persisted import PersistedDocuments, persisted_query_of, sha256_of
+from documents.prepare import (
+    NESTING_ALLOWANCE,
+    Planner,
+    Prepared,
+    RequestError,
+    fragments_of,
+)
+from documents.trusted import Manifest
 from loaders import Loaders
+from ratelimits import RateLimiter, limit_kind, principal_key
+from schema import gate
+from schema.build import GatewaySchema, validation_rules
 from schema.context import Context
 from schema.extensions import shape_error
+from schema.list_sizes import LIST_SIZES
 from settings import Settings
-from web.responses import error_response
+from web.protocol import (
+    MediaType,
+    NotAcceptable,
+    Params,
+    is_json_body,
+    json_depth,
+    negotiate,
+    params_from_body,
+    params_from_query_string,
+    status_of_request_error,
+    wants_html,
+)
+from web.responses import error_response, graphql_response
 
 log = logging.getLogger("gateway")
 
-
-async def _check_body(request: Request, limit: int) -> bytes | Response:
-    """Read the body, refusing one over ``limit`` bytes (reading no more than
-    that) or a JSON body that is not an object; return the body or the refusal."""
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return error_response(413, f"the body exceeds {limit} bytes")
-    size = 0
-    chunks: list[bytes] = []
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return error_response(413, f"the body exceeds {limit} bytes")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    if request.headers.get("content-type", "").startswith("application/json"):
-        try:
-            parsed = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return error_response(400, "Unable to parse request body as JSON")
-        if not isinstance(parsed, dict):
-            return error_response(400, "The request body must be a JSON object")
-    return body
-
-
-def _with_body(request: Request, body: bytes) -> Request:
-    """The same request (same scope, so the same ``request.state``) with its
-    body, already read, delivered again once, as one message."""
-    delivered = False
-
-    async def receive() -> Message:
-        nonlocal delivered
-        if delivered:
-            return {"type": "http.disconnect"}
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return Request(request.scope, receive=receive)
-
+ALLOWED_METHODS = "GET, POST"
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
@@ -78,77 +76,296 @@ def _request_id(request: Request) -> str:
     return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 
-class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI app: authenticates first, then runs the operation with
-    a typed, per-request context; HTTP-level errors keep the GraphQL format."""
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, reading no more than ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _TooLarge
+    size = 0
+    chunks: list[bytes] = []
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+class GraphQLEndpoint:
+    """The ASGI app at ``/graphql``."""
+
+    def __init__(self, schema: GatewaySchema, settings: Settings) -> None:
+        self.schema = schema
+        self.settings = settings
+        self.planner = Planner(
+            schema=schema._schema,
+            rules=validation_rules(introspection=settings.introspection_enabled),
+            cache=DocumentCache(
+                settings.document_cache_entries, settings.document_cache_bytes
+            ),
+            max_page_size=settings.max_page_size,
+            list_sizes=LIST_SIZES,
+            list_estimate=settings.cost_list_estimate,
+            hide_suggestions=not settings.introspection_enabled,
+        )
+        self.manifest = (
+            Manifest.load(settings.trusted_documents_manifest)
+            if settings.trusted_documents_manifest is not None
+            else None
+        )
+        self.ide_html = (
+            get_graphql_ide_html(graphql_ide="graphiql")
+            if settings.graphiql_enabled
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        deadline = self.settings.request_timeout_seconds
+        timer = asyncio.timeout(deadline)
         try:
-            response = await self._respond(request)
-        except HTTPException as exc:
-            response = error_response(exc.status_code, exc.reason)
-        except (DBAPIError, OSError, TimeoutError):
-            log.exception("database unavailable")
-            response = error_response(503, "Service unavailable, try again shortly.")
-        except Exception:
-            log.exception("unexpected error outside the operation")
-            response = error_response(500, "Unexpected error.")
+            async with timer:
+                response = await self._respond(request)
+        except Exception as exc:
+            failure = (
+                TIMEOUT
+                if isinstance(exc, TimeoutError) and timer.expired()
+                else classify(exc)
+            )
+            if failure is not None:
+                log.warning("request ended outside the operation: %r", exc)
+                response = error_response(failure.status, failure.message)
+            else:
+                log.exception("unexpected error outside the operation")
+                response = error_response(500, "Unexpected error.")
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:
-        settings: Settings = request.app.state.settings
-        if request.method == "POST":
-            checked = await _check_body(request, settings.max_body_bytes)
-            if isinstance(checked, Response):
-                return checked
-            request = _with_body(request, checked)
+        if request.method not in {"GET", "POST"}:
+            message = "Use GET (queries) or POST."
+            return error_response(405, message, {"Allow": ALLOWED_METHODS})
+        accept = request.headers.get("accept")
+        if (
+            self.ide_html is not None
+            and request.method == "GET"
+            and "query" not in request.query_params
+            and wants_html(accept)
+        ):
+            return HTMLResponse(self.ide_html)
+        try:
+            media = negotiate(accept)
+        except NotAcceptable:
+            return error_response(
+                406, f"Accept {MediaType.GRAPHQL_RESPONSE} or {MediaType.JSON}."
+            )
         authenticator: Authenticator = request.app.state.authenticator
         try:
             principal = await authenticator.authenticate(
                 request.headers.get("authorization")
             )
         except AuthenticationError as exc:
+            limited = await self._rate_limited(request, None)
+            if limited is not None:
+                return limited
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
-            return error_response(exc.status_code, exc.description, challenge)
-        request.state.principal = principal
+            return error_response(exc.status_code, exc.description, challenge, media)
+        limited = await self._rate_limited(request, principal)
+        if limited is not None:
+            return limited
+        kind = caller_kind(principal)
+        limits = self.settings.limits_for(kind)
+        try:
+            params = await self._params(request, limits)
+        except _TooLarge:
+            message = f"The request exceeds {limits.max_body_bytes} bytes."
+            status = 414 if request.method == "GET" else 413
+            return error_response(status, message, media=media)
+        except _Unsupported:
+            message = "POST a body of type application/json (UTF-8)."
+            return error_response(415, message, media=media)
+        except RequestError as refusal:
+            return self._request_error(refusal, media)
+        try:
+            query, register = await self._document_text(request, params, kind)
+            document, operation = self.planner.operation(
+                query, params.operation_name, limits
+            )
+            if (
+                request.method == "GET"
+                and operation.operation is not OperationType.QUERY
+            ):
+                message = "Only queries may be sent with GET; use POST."
+                return error_response(405, message, {"Allow": "POST"}, media)
+            refused = gate.refusal(
+                principal, self.settings, operation, fragments_of(document)
+            )
+            if refused is not None:
+                headers = (
+                    {"WWW-Authenticate": refused.challenge}
+                    if refused.challenge
+                    else None
+                )
+                body = {"errors": [refused.error.formatted]}
+                return graphql_response(body, refused.status, media, headers)
+            prepared = self.planner.admit(document, operation, params.variables, limits)
+        except RequestError as refusal:
+            return self._request_error(refusal, media)
+        if register is not None:
+            await request.app.state.persisted.put(register, query)
+        return await self._execute(request, principal, query, params, prepared, media)
+
+    async def _rate_limited(
+        self, request: Request, principal: Principal | None
+    ) -> Response | None:
+        """429 with ``Retry-After`` when the caller or its address is over
+        its rate (``ratelimits``)."""
+        limiter: RateLimiter = request.app.state.limiter
+        address = request.client.host if request.client else "unknown"
+        decision = await limiter.check(
+            principal_key(principal), address, limit_kind(principal)
+        )
+        if decision.allowed:
+            return None
+        retry = decision.retry_after_header
+        return error_response(
+            429,
+            f"Too many requests; try again in {retry} s.",
+            {"Retry-After": str(retry)},
+        )
+
+    async def _document_text(
+        self, request: Request, params: Params, kind: CallerKind
+    ) -> tuple[str, str | None]:
+        """The document to run, and the hash to register it under once it
+        has passed (automatic persisted queries), if any. Checked before
+        parsing: a trusted-documents caller runs the manifest's only."""
+        asked = persisted_query_of(params.extensions)
+        given = params.query
+        if given is not None and asked is not None and sha256_of(given) != asked.sha256:
+            raise RequestError("BAD_REQUEST", "provided sha does not match query")
+        if self.manifest is not None and kind in self.settings.trusted_documents_for:
+            digest = asked.sha256 if asked else given and sha256_of(given)
+            trusted = self.manifest.get(digest) if digest else None
+            if trusted is None:
+                raise RequestError(
+                    "PERSISTED_QUERY_NOT_IN_LIST",
+                    "Only the operations of the agency's own apps are accepted.",
+                )
+            return trusted, None
+        if asked is None:
+            if given is None:
+                raise RequestError("BAD_REQUEST", "Missing the 'query' parameter.")
+            return given, None
+        if not self.settings.persisted_queries:
+            raise RequestError(
+                "PERSISTED_QUERY_NOT_SUPPORTED", "PersistedQueryNotSupported"
+            )
+        if given is not None:
+            return given, asked.sha256
+        store: PersistedDocuments = request.app.state.persisted
+        stored = await store.get(asked.sha256)
+        if stored is None:
+            raise RequestError("PERSISTED_QUERY_NOT_FOUND", "PersistedQueryNotFound")
+        return stored, None
+
+    async def _params(self, request: Request, limits: Limits) -> Params:
+        if request.method == "GET":
+            if len(request.url.query) > limits.max_body_bytes:
+                raise _TooLarge
+            params = params_from_query_string(request.query_params)
+        else:
+            if not is_json_body(request.headers.get("content-type")):
+                raise _Unsupported
+            params = params_from_body(await _read_body(request, limits.max_body_bytes))
+        if params.variables is not None and not json_depth(
+            params.variables, limits.max_depth + NESTING_ALLOWANCE
+        ):
+            raise RequestError(
+                "LIMIT_EXCEEDED",
+                "Refused before execution: the variables nest too deep.",
+                extensions={"limit": "max_depth", "allowed": limits.max_depth},
+            )
+        return params
+
+    @staticmethod
+    def _request_error(refusal: RequestError, media: MediaType) -> Response:
+        errors = [error.formatted for error in refusal.graphql_errors()]
+        return graphql_response(
+            {"errors": errors}, status_of_request_error(media), media
+        )
+
+    async def _execute(
+        self,
+        request: Request,
+        principal: Principal | None,
+        query: str,
+        params: Params,
+        prepared: Prepared,
+        media: MediaType,
+    ) -> Response:
+        state = request.app.state
         request_id = _request_id(request)
-        request.state.audit = AuditLog(principal, request_id)
-        response = await self.run(request)
+        audit = AuditLog(principal, request_id)
+        today = date.today()
+        sub_response = Response()
+        context = Context(
+            request=request,
+            response=sub_response,
+            settings=self.settings,
+            engine=state.engine,
+            sessionmaker=state.sessionmaker,
+            principal=principal,
+            loaders=Loaders(state.read_engine, today, principal),
+            as_of=today,
+            audit=audit,
+            help=state.help,
+            prepared=prepared,
+        )
+        result = await self.schema.execute(
+            query,
+            variable_values=prepared.variables,
+            context_value=context,
+            operation_name=params.operation_name,
+        )
+        body, status = self._result(result)
+        if sub_response.status_code != 200:
+            status = sub_response.status_code
         # the audit records go in before the response leaves; if they cannot,
         # the caller gets an error, never data whose reading went unrecorded
-        await request.state.audit.flush(request.app.state.engine)
+        await audit.flush(state.engine)
+        response = graphql_response(body, status, media)
+        for name, value in sub_response.headers.items():
+            if name.lower() not in {"content-length", "content-type"}:
+                response.headers[name] = value
         response.headers["X-Request-ID"] = request_id
         return response
 
-    async def get_context(self, request: Any, response: Any) -> Context:
-        state = request.app.state
-        today = date.today()
-        return Context(
-            request=request,
-            response=response,
-            settings=state.settings,
-            engine=state.engine,
-            sessionmaker=state.sessionmaker,
-            principal=request.state.principal,
-            loaders=Loaders(state.read_engine, today, request.state.principal),
-            as_of=today,
-            audit=request.state.audit,
-            help=state.help,
-        )
-
-    async def process_result(
-        self, request: Any, result: ExecutionResult
-    ) -> GraphQLHTTPResponse:
+    def _result(self, result: ExecutionResult) -> tuple[dict[str, Any], int]:
+        """The response body, and its status: a database failure anywhere in
+        the operation makes it 503 (504 for a timeout)."""
+        body: dict[str, Any] = {"data": result.data}
+        status = 200
         if result.errors:
-            suggest = request.app.state.settings.introspection_enabled
-            result.errors = [
+            suggest = self.settings.introspection_enabled
+            shaped: list[GraphQLError] = [
                 shape_error(error, suggestions=suggest) for error in result.errors
             ]
-        return process_result(result)
+            codes = {(error.extensions or {}).get("code") for error in shaped}
+            if "SERVICE_UNAVAILABLE" in codes:
+                status = 503
+            elif "TIMEOUT" in codes:
+                status = 504
+            body["errors"] = [error.formatted for error in shaped]
+        if result.extensions:
+            body["extensions"] = result.extensions
+        return body, status
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+
+class _Unsupported(Exception):
+    pass

@@ -73,8 +73,8 @@ async def test_no_token_gets_401_for_private_fields_but_help_is_public(
         refused = await api.post(VIEWER)
         assert refused.status_code == 401
         assert refused.headers["www-authenticate"] == 'Bearer realm="case-gateway"'
+        # refused before execution: a request error, without data
         assert refused.json() == {
-            "data": None,
             "errors": [
                 {
                     "message": "authentication required",
@@ -122,7 +122,10 @@ async def test_malformed_requests_keep_the_graphql_error_format(
         response = await api.client.post(
             "/graphql",
             content=b"{not json",
-            headers={"content-type": "application/json"},
+            headers={
+                "content-type": "application/json",
+                "accept": "application/graphql-response+json",
+            },
         )
         assert response.status_code == 400
         assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"

@@ -50,16 +50,31 @@ async def test_variables_of_the_wrong_type_are_bad_user_input(
         ) == {"node": None}
 
 
+@pytest.mark.parametrize(
+    ("accept", "status"),
+    [("application/graphql-response+json", 400), ("application/json", 200)],
+)
+async def test_a_body_that_is_not_a_json_object_is_a_request_error(
+    engine: AsyncEngine, issuer: TestIssuer, accept: str, status: int
+) -> None:
+    async with running_api(engine, issuer.url) as api:
+        for body in (b'"a string"', b"null", b"[1]", b'{"query": 5}', b"{"):
+            response = await api.client.post(
+                "/graphql",
+                content=body,
+                headers={"content-type": "application/json", "accept": accept},
+            )
+            assert response.status_code == status, body
+            assert response.headers["content-type"].startswith(accept)
+            answer = response.json()
+            assert "data" not in answer
+            assert answer["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
 async def test_http_level_refusals_keep_the_format(
     engine: AsyncEngine, issuer: TestIssuer
 ) -> None:
-    async with running_api(engine, issuer.url, max_body_bytes=10_000) as api:
-        for body, status in ((b'"a string"', 400), (b"null", 400), (b"[1]", 400)):
-            response = await api.client.post(
-                "/graphql", content=body, headers={"content-type": "application/json"}
-            )
-            assert response.status_code == status
-            assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    async with running_api(engine, issuer.url) as api:
         big = await api.client.post(
             "/graphql",
             content=b'{"query": "' + b" " * 20_000 + b'{ faq { question } }"}',
@@ -69,6 +84,7 @@ async def test_http_level_refusals_keep_the_format(
         assert big.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
         put = await api.client.put("/graphql", json={"query": "{ faq { question } }"})
         assert put.status_code == 405
+        assert put.headers["allow"] == "GET, POST"
         assert put.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
 
 

@@ -32,7 +32,7 @@ query Walk($first: String!, $second: String!, $her: ID!, $case: ID!) {
   second: case(number: $second) { ...CaseParts }
   her: node(id: $her) { ... on Party { ...PartyParts } }
   theCase: node(id: $case) { ... on Case { ...CaseParts } }
-  cases(first: 100) { nodes { ...CaseParts } }
+  cases(first: 20) { nodes { ...CaseParts } }
   byName: cases(filter: { participantName: "Rosa" }) { nodes { caseNumber } }
 }
 
@@ -54,7 +54,7 @@ fragment CaseParts on Case {
   children { ...ChildParts }
   activities { code description }
   documents { kind title }
-  orders { payments(first: 100) { nodes { source disbursements { amount } } } }
+  orders { payments(first: 20) { nodes { source disbursements { amount } } } }
 }
 """
 

@@ -448,7 +448,7 @@ async def test_tokens_without_the_read_scope_and_unlinked_logins_are_refused(
                 response = await api.post(query, token, **variables)
                 assert response.status_code == 403, (scope, query)
                 body = response.json()
-                assert body["data"] is None
+                assert "data" not in body
                 (error,) = body["errors"]
                 assert error["extensions"] == {"code": "FORBIDDEN", "scope": scope}
                 assert "insufficient_scope" in response.headers["www-authenticate"]
@@ -466,6 +466,6 @@ async def test_tokens_without_the_read_scope_and_unlinked_logins_are_refused(
             response = await api.post(query, unlinked, **variables)
             assert response.status_code == 403
             body = response.json()
-            assert body["data"] is None
+            assert "data" not in body
             assert body["errors"][0]["extensions"]["code"] == "ACCOUNT_NOT_LINKED"
         assert (await api.post("{ faq { question } }", unlinked)).status_code == 200
