@@ -16,9 +16,7 @@ class PersistedDocument(Base):
     ``GATEWAY_PERSISTED_QUERIES_MAX_DOCUMENTS`` (the least recently used go)."""
 
     __tablename__ = "persisted_documents"
-    __table_args__ = (
-        CheckConstraint("length(sha256) = 32", name="sha256_length"),
-    )
+    __table_args__ = (CheckConstraint("length(sha256) = 32", name="sha256_length"),)
 
     sha256: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
     document: Mapped[str] = mapped_column(Text)
