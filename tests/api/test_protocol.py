@@ -241,3 +241,25 @@ async def test_a_request_past_its_deadline_ends_with_timeout_and_the_pool_recove
         )
     assert status == 200
     assert body == {"data": {"updateContactInformation": {"errors": []}}}
+
+
+class _Broken:
+    async def authenticate(self, header: str | None) -> None:
+        raise RuntimeError("a defect, with internals: /srv/secret.py line 3")
+
+
+async def test_a_defect_is_500_with_its_own_code_and_no_detail(
+    engine: AsyncEngine, issuer: TestIssuer
+) -> None:
+    async with running_api(engine, issuer.url) as api:
+        api.app.state.authenticator = _Broken()
+        status, body = await _post(api, {"query": HELP})
+    assert status == 500
+    assert body == {
+        "errors": [
+            {
+                "message": "Unexpected error.",
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        ]
+    }
