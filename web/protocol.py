@@ -5,7 +5,8 @@ and status codes, kept apart from what the gateway does with a request.
   errors (bad parameters, parse, validation, variable coercion) are HTTP 400
   without ``data``.
 - ``application/json`` (also for ``*/*`` or no ``Accept``) keeps its legacy
-  behaviour: 200 with ``errors`` for request errors.
+  behaviour: 200 with ``errors`` for a document that does not parse, validate
+  or run with its variables; a malformed request is 400 for both.
 - A POST body must be ``application/json`` exactly (a UTF-8 charset
   parameter at most); GET carries the parameters in the query string and
   runs queries only.
@@ -179,6 +180,11 @@ def json_depth(value: Any, limit: int) -> bool:
     return True
 
 
-def status_of_request_error(media: MediaType) -> int:
-    """A request error's status: 400 for the new media type, 200 for legacy."""
+def status_of_request_error(media: MediaType, code: str) -> int:
+    """A request error's status: 400 for the new media type, 200 for legacy
+    clients (parse, validation, variables, limits), except a malformed request
+    (``BAD_REQUEST``: the body, a parameter, no query), which is 400 for both,
+    as the reference implementation answers."""
+    if code == "BAD_REQUEST":
+        return 400
     return 400 if media is MediaType.GRAPHQL_RESPONSE else 200

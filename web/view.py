@@ -170,12 +170,12 @@ class GraphQLEndpoint:
                 request.headers.get("authorization")
             )
         except AuthenticationError as exc:
-            limited = await self._rate_limited(request, None)
+            limited = await self._rate_limited(request, None, media)
             if limited is not None:
                 return limited
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
             return error_response(exc.status_code, exc.description, challenge, media)
-        limited = await self._rate_limited(request, principal)
+        limited = await self._rate_limited(request, principal, media)
         if limited is not None:
             return limited
         kind = caller_kind(principal)
@@ -221,7 +221,7 @@ class GraphQLEndpoint:
         return await self._execute(request, principal, query, params, prepared, media)
 
     async def _rate_limited(
-        self, request: Request, principal: Principal | None
+        self, request: Request, principal: Principal | None, media: MediaType
     ) -> Response | None:
         """429 with ``Retry-After`` when the caller or its address is over
         its rate (``ratelimits``)."""
@@ -237,6 +237,7 @@ class GraphQLEndpoint:
             429,
             f"Too many requests; try again in {retry} s.",
             {"Retry-After": str(retry)},
+            media,
         )
 
     async def _document_text(
@@ -296,9 +297,8 @@ class GraphQLEndpoint:
     @staticmethod
     def _request_error(refusal: RequestError, media: MediaType) -> Response:
         errors = [error.formatted for error in refusal.graphql_errors()]
-        return graphql_response(
-            {"errors": errors}, status_of_request_error(media), media
-        )
+        status = status_of_request_error(media, refusal.code)
+        return graphql_response({"errors": errors}, status, media)
 
     async def _execute(
         self,

@@ -51,11 +51,10 @@ async def test_variables_of_the_wrong_type_are_bad_user_input(
 
 
 @pytest.mark.parametrize(
-    ("accept", "status"),
-    [("application/graphql-response+json", 400), ("application/json", 200)],
+    "accept", ["application/graphql-response+json", "application/json"]
 )
 async def test_a_body_that_is_not_a_json_object_is_a_request_error(
-    engine: AsyncEngine, issuer: TestIssuer, accept: str, status: int
+    engine: AsyncEngine, issuer: TestIssuer, accept: str
 ) -> None:
     async with running_api(engine, issuer.url) as api:
         for body in (b'"a string"', b"null", b"[1]", b'{"query": 5}', b"{"):
@@ -64,7 +63,7 @@ async def test_a_body_that_is_not_a_json_object_is_a_request_error(
                 content=body,
                 headers={"content-type": "application/json", "accept": accept},
             )
-            assert response.status_code == status, body
+            assert response.status_code == 400, body
             assert response.headers["content-type"].startswith(accept)
             answer = response.json()
             assert "data" not in answer
