@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ratelimits.bucket import Limit
 from ratelimits.callers import ANONYMOUS, KINDS, limit_kind, principal_key
+from ratelimits.local import LocalStore
 from ratelimits.postgres import PostgresStore
 from ratelimits.redis import RedisStore
 from ratelimits.store import (
@@ -96,13 +97,12 @@ class RateLimiter:
     has no bucket of its own: it is limited by address only, under the
     ``anonymous`` limit, and counts towards its address's limit too.
 
-    It fails open: a store that fails or does not answer within
-    ``timeout_seconds`` lets the request through (with a warning logged at
-    most once every ``warn_every_seconds``). Limits protect the service from
-    floods; they do not guard data. With the store in the gateway's database,
-    an outage of the store already fails every request that reads a case, so
-    failing closed would only add the Help pages and health checks to the
-    outage; with Redis, it would turn a cache's outage into the gateway's.
+    A store that fails or does not answer within ``timeout_seconds`` (an
+    outage, or a burst saturating the limiter's own pool) does not open the
+    gate: the request is charged to buckets in this process's memory instead
+    (``ratelimits.local``), so parallel requests cannot slip past the limits,
+    and the failure is logged at most once every ``warn_every_seconds``.
+    Limits then hold per process until the store answers again.
     """
 
     def __init__(
@@ -127,6 +127,7 @@ class RateLimiter:
         self._warned_at: float | None = None
         self._unreported = 0
         self._late: set[asyncio.Future[Decision]] = set()
+        self._fallback = LocalStore()
 
     def checks(self, principal_key: str | None, address: str, kind: str) -> list[Check]:
         """The buckets one request of ``kind`` is charged to."""
@@ -156,12 +157,12 @@ class RateLimiter:
             self._late.add(take)
             take.add_done_callback(self._forget)
             self._warn("no answer in time")
-            return ALLOWED
+            return await self._fallback.take(checks)
         try:
             return take.result()
         except Exception as error:
             self._warn(type(error).__name__)
-            return ALLOWED
+            return await self._fallback.take(checks)
 
     def _forget(self, take: asyncio.Future[Decision]) -> None:
         self._late.discard(take)
@@ -175,7 +176,11 @@ class RateLimiter:
             self._unreported += 1
             return
         since = f" ({self._unreported} more since)" if self._unreported else ""
-        log.warning("rate limits not applied: the store failed, %s%s", reason, since)
+        log.warning(
+            "rate limits held in this process only: the store failed, %s%s",
+            reason,
+            since,
+        )
         self._warned_at = now
         self._unreported = 0
 

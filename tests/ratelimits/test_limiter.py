@@ -187,7 +187,7 @@ async def test_callers_behind_one_address_share_its_limit(engine: AsyncEngine) -
 
 
 @pytest.mark.parametrize("kind", ["redis", "postgresql"])
-async def test_a_store_that_never_answers_lets_requests_through_in_time(
+async def test_a_store_that_never_answers_is_replaced_by_the_process_own_buckets(
     silent_port: int, caplog: pytest.LogCaptureFixture, kind: str
 ) -> None:
     engine: AsyncEngine | None = None
@@ -209,8 +209,17 @@ async def test_a_store_that_never_answers_lets_requests_through_in_time(
     assert time.monotonic() - started < 5
     assert first.allowed
     assert second.allowed
+    # and the limits still hold, in this process: the anonymous burst is 2
+    third = await limiter.check(None, "192.0.2.8", "anonymous")
+    fourth = await limiter.check(None, "192.0.2.8", "anonymous")
+    assert third.allowed
+    assert not fourth.allowed
+    assert fourth.key_refused is not None
+    assert fourth.key_refused.startswith("anonymous:")
     warnings = [r.getMessage() for r in caplog.records]
-    assert warnings == ["rate limits not applied: the store failed, no answer in time"]
+    assert warnings == [
+        "rate limits held in this process only: the store failed, no answer in time"
+    ]
     await limiter.close()
     if engine is not None:
         await engine.dispose()
@@ -231,9 +240,10 @@ async def test_a_failing_store_is_reported_once_a_period(
         clock.now = 61
         assert (await limiter.check("party:1", "192.0.2.9", "person")).allowed
 
+    held = "rate limits held in this process only: the store failed"
     assert [r.getMessage() for r in caplog.records] == [
-        "rate limits not applied: the store failed, ConnectionError",
-        "rate limits not applied: the store failed, ConnectionError (2 more since)",
+        f"{held}, ConnectionError",
+        f"{held}, ConnectionError (2 more since)",
     ]
     await limiter.close()
 
