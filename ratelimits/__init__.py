@@ -128,6 +128,8 @@ class RateLimiter:
         self._unreported = 0
         self._late: set[asyncio.Future[Decision]] = set()
         self._fallback = LocalStore()
+        #: How long ``close`` waits for late takes to clean up.
+        self._close_wait = 5.0
 
     def checks(self, principal_key: str | None, address: str, kind: str) -> list[Check]:
         """The buckets one request of ``kind`` is charged to."""
@@ -144,18 +146,16 @@ class RateLimiter:
     ) -> Decision:
         """Whether one more request may go on now (see the class's docstring)."""
         checks = self.checks(principal_key, address, kind)
-        # a task of its own, left behind if late: a cancelled take may still
-        # wait on a frozen server while it cleans up, the request must not
+        # a task of its own, left behind if late: the request never waits
+        # past the timeout, whatever the store does
         take = asyncio.ensure_future(self._store.take(checks))
         try:
             done, _ = await asyncio.wait({take}, timeout=self._timeout)
         except asyncio.CancelledError:
-            take.cancel()
+            self._leave_behind(take)
             raise
         if not done:
-            take.cancel()
-            self._late.add(take)
-            take.add_done_callback(self._forget)
+            self._leave_behind(take)
             self._warn("no answer in time")
             return await self._fallback.take(checks)
         try:
@@ -163,6 +163,13 @@ class RateLimiter:
         except Exception as error:
             self._warn(type(error).__name__)
             return await self._fallback.take(checks)
+
+    def _leave_behind(self, take: asyncio.Future[Decision]) -> None:
+        """A late take goes on by itself (bounded by the store's own time
+        limits) rather than being cancelled: cancelling asyncpg while it
+        connects can leave a connection to the garbage collector."""
+        self._late.add(take)
+        take.add_done_callback(self._forget)
 
     def _forget(self, take: asyncio.Future[Decision]) -> None:
         self._late.discard(take)
@@ -185,4 +192,13 @@ class RateLimiter:
         self._unreported = 0
 
     async def close(self) -> None:
+        """Let the takes left behind finish (within a bound, then cancel
+        them), then close the store."""
+        if self._late:
+            _, pending = await asyncio.wait(set(self._late), timeout=self._close_wait)
+            for take in pending:
+                take.cancel()
+            if pending:
+                await asyncio.wait(pending)
         await self._store.close()
+        await self._fallback.close()
