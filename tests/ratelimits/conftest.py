@@ -70,7 +70,8 @@ async def store_factory(backend: AsyncEngine | str) -> AsyncIterator[StoreFactor
 
     async def make() -> BucketStore:
         if isinstance(backend, str):
-            made.append(RedisStore.from_url(REDIS_URL, prefix=backend))
+            # generous: these tests are about atomicity, not time limits
+            made.append(RedisStore.from_url(REDIS_URL, prefix=backend, timeout=5))
         else:
             engines.append(create_engine(backend.url, pool_size=4, max_overflow=0))
             made.append(PostgresStore(engines[-1]))
