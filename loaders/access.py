@@ -12,27 +12,28 @@ from sqlalchemy.orm import aliased
 
 from auth.authorization import filters
 from auth.authorization.access import CaseAccess
-from auth.principal import Principal
+from auth.principal import NOBODY, Principal
 from db.enums import ParticipantRole
 from db.models import Case, CaseParticipant
-from loaders.base import ID_KEYS
+from loaders.base import ID_KEYS, built_for
 
 
-def _statement(principal: Principal | None) -> Any:
+def _statement(principal: Principal) -> Any:
+    """Built once per principal shape (``built_for``); the id is bound."""
     roles: Any = null()
     caseworker: Any = false()
     scopes: Any = null()
-    if principal is not None and principal.is_party:
+    if principal.is_party:
         cp = aliased(CaseParticipant)
         roles = func.array(
             select(cp.role)
-            .where(cp.case_id == Case.id, cp.party_id == principal.id)
+            .where(cp.case_id == Case.id, cp.party_id == filters.PRINCIPAL_ID)
             .scalar_subquery()
         )
-    elif principal is not None and principal.is_staff:
-        caseworker = filters.staff_reaches(principal.id, Case)
-    elif principal is not None and principal.is_agency:
-        scopes = filters.active_share_scopes(principal.id, Case.id)
+    elif principal.is_staff:
+        caseworker = filters.staff_reaches(filters.PRINCIPAL_ID, Case)
+    elif principal.is_agency:
+        scopes = filters.active_share_scopes(filters.PRINCIPAL_ID, Case.id)
     return select(
         Case.id.label("case_id"),
         roles.label("roles"),
@@ -50,11 +51,15 @@ class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
     def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
         super().__init__()
         self.engine = engine
-        self.statement = _statement(principal)
+        self.principal = principal or NOBODY
+        self.statement = built_for(_statement, self.principal, _statement)
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[CaseAccess]:
         async with self.engine.connect() as conn:
-            result = await conn.execute(self.statement, {"keys": list(keys)})
+            result = await conn.execute(
+                self.statement,
+                {"keys": list(keys), "principal_id": self.principal.id},
+            )
             found = {
                 row.case_id: CaseAccess(
                     case_id=row.case_id,

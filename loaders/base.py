@@ -9,8 +9,8 @@ access, no ORM identity map or change tracking.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ClassVar, TypeVar, cast
 
 from aiodataloader import DataLoader
 from sqlalchemy import BigInteger, String, bindparam
@@ -19,10 +19,12 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
+from auth.authorization.filters import Shape, shape_of
 from auth.principal import NOBODY, Principal
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
+T = TypeVar("T")
 
 #: The batch's keys, bound as one array parameter.
 ID_KEYS = bindparam("keys", type_=ARRAY(BigInteger))
@@ -75,20 +77,38 @@ class ManyByKey(SqlLoader[K, "list[Row[Any]]"]):
         return [grouped.get(key, []) for key in keys]
 
 
+#: Statements built from a principal, by who built them and the principal's
+#: shape (``filters.shape_of``); bounded: kinds times builders.
+_BUILT: dict[tuple[object, Shape], Any] = {}
+
+
+def built_for(
+    builder: object, principal: Principal, build: Callable[[Principal], T]
+) -> T:
+    """``build(principal)``, built once per builder and principal shape: the
+    statement holds the rule for the shape and binds the id
+    (``filters.PRINCIPAL_ID``), so it is the same for every such principal.
+    Building a statement costs milliseconds; executing a cached one does not
+    rebuild anything."""
+    key = (builder, shape_of(principal))
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = build(principal)
+    return cast("T", statement)
+
+
 class VisibleOneByKey(OneByKey[K]):
     """One row per key, among the rows the request's principal may reach: the
-    statement is built once per loader from the principal (``build``), with
-    the visibility rule in its WHERE clause, so a hidden row is a missing one."""
+    statement is built from the principal's shape (``build``, kept by
+    :func:`built_for`), with the visibility rule in its WHERE clause, so a
+    hidden row is a missing one; the principal's id is bound at execution."""
 
     def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
-        super().__init__(engine)
-        self.principal = principal
-        self._query: Executable | None = None
+        self.principal = principal or NOBODY
+        super().__init__(engine, principal_id=self.principal.id)
 
     def build(self, principal: Principal) -> Executable:
         raise NotImplementedError
 
     def query(self) -> Executable:
-        if self._query is None:
-            self._query = self.build(self.principal or NOBODY)
-        return self._query
+        return built_for(type(self), self.principal, self.build)

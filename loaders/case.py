@@ -181,6 +181,7 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
         pages: list[Page[CaseFilterArgs]] = []
         async with self.engine.connect() as conn:
             for args in keys:
-                rows = list((await conn.execute(self.build(args))).all())
+                bound = {"principal_id": self.principal.id}
+                rows = list((await conn.execute(self.build(args), bound)).all())
                 pages.append(Page(rows[: args.first], len(rows) > args.first))
         return pages

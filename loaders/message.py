@@ -9,12 +9,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from auth.authorization.filters import case_visible
+from auth.authorization.filters import PRINCIPAL_ID, case_visible
 from auth.principal import NOBODY, Principal
 from db.enums import SenderKind
 from db.models import Case as CaseModel
 from db.models import Message, MessageThread, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
+from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey, built_for
 from loaders.ids import global_id
 
 
@@ -80,7 +80,7 @@ class ThreadByIdLoader(VisibleOneByKey[int]):
 
     def build(self, principal: Principal) -> Executable:
         if principal.is_party:
-            mine: ColumnElement[bool] = MessageThread.party_id == principal.id
+            mine: ColumnElement[bool] = MessageThread.party_id == PRINCIPAL_ID
         elif principal.is_staff:
             mine = case_visible(principal, MessageThread.case_id)
         else:
@@ -114,15 +114,18 @@ class ThreadsByCaseIdLoader(ManyByKey[int]):
 
     def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
         super().__init__(engine)
-        reader = reader_of(principal or NOBODY)
-        self._statement = (
-            _threads(reader)
+        self.principal = principal or NOBODY
+
+    @staticmethod
+    def build(principal: Principal) -> Executable:
+        return (
+            _threads(reader_of(principal))
             .where(MessageThread.case_id == any_(ID_KEYS))
             .order_by(MessageThread.case_id, MessageThread.last_message_at.desc())
         )
 
     def query(self) -> Executable:
-        return self._statement
+        return built_for(ThreadsByCaseIdLoader, self.principal, self.build)
 
 
 class MessagesByThreadIdLoader(ManyByKey[int]):

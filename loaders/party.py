@@ -12,7 +12,12 @@ from sqlalchemy import any_, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
-from auth.authorization.filters import case_visible, has_indicator, protected
+from auth.authorization.filters import (
+    PRINCIPAL_ID,
+    case_visible,
+    has_indicator,
+    protected,
+)
 from auth.principal import Principal
 from db.models import CaseParticipant, Party
 from loaders.base import ID_KEYS, ManyByKey, OneByKey, VisibleOneByKey
@@ -78,7 +83,7 @@ class PartyNodeLoader(VisibleOneByKey[int]):
             .where(cp.party_id == Party.id, case_visible(principal, cp.case_id))
             .scalar_subquery()
         )
-        mine = Party.id == principal.id if principal.is_party else None
+        mine = Party.id == PRINCIPAL_ID if principal.is_party else None
         reachable = via.is_not(None) if mine is None else or_(mine, via.is_not(None))
         return select(*PARTY_COLUMNS, *_INDICATORS, via.label("case_id")).where(
             Party.id == any_(ID_KEYS), reachable

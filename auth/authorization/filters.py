@@ -5,6 +5,11 @@ Entry points (a case by number, any node by id, a page of cases) put
 object the caller may not see comes back exactly like one that does not exist:
 no row, from the same single statement. The subqueries use their own aliases,
 so they never correlate with the statement they are put in.
+
+The principal's id is a bound parameter (:data:`PRINCIPAL_ID`), never part of
+the statement, and what the statement does depend on is :func:`shape_of` the
+principal: a statement is built once per shape and kept
+(``loaders.base.built_for``); executions pass ``principal_id``.
 """
 
 from __future__ import annotations
@@ -12,7 +17,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, exists, false, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    any_,
+    bindparam,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import QueryableAttribute, aliased
 
 from auth.authorization.access import CUSTODIAL_ROLES
@@ -30,6 +46,21 @@ from db.models import (
 #: A column (or expression) holding an id.
 IdColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
+#: The calling principal's id, bound at execution (``principal_id``).
+PRINCIPAL_ID = bindparam("principal_id", type_=BigInteger)
+
+#: What a visibility statement depends on besides the id: the principal's
+#: kind, and for a partner whether its token grants ``case:read``.
+Shape = tuple[str, bool]
+
+
+def shape_of(principal: Principal) -> Shape:
+    """The key statements built from ``principal`` are kept under."""
+    return (
+        principal.kind.value,
+        principal.is_agency and principal.has_scope(ShareScope.CASE_READ),
+    )
+
 
 def case_visible(principal: Principal, case_id: IdColumn) -> ColumnElement[bool]:
     """True for the cases ``principal`` may reach (``rules.TYPES['Case']``):
@@ -37,25 +68,27 @@ def case_visible(principal: Principal, case_id: IdColumn) -> ColumnElement[bool]
     them; a partner's shared (not revoked) cases granting ``case:read``."""
     if principal.is_party:
         cp = aliased(CaseParticipant)
-        return exists().where(cp.case_id == case_id, cp.party_id == principal.id)
+        return exists().where(cp.case_id == case_id, cp.party_id == PRINCIPAL_ID)
     if principal.is_staff:
         case = aliased(Case)
-        return exists().where(case.id == case_id, staff_reaches(principal.id, case))
+        return exists().where(case.id == case_id, staff_reaches(PRINCIPAL_ID, case))
     if principal.is_agency and principal.has_scope(ShareScope.CASE_READ):
-        share, in_force = _share(principal.id, case_id)
+        share, in_force = _share(PRINCIPAL_ID, case_id)
         granted = literal(str(ShareScope.CASE_READ)) == any_(share.scopes)
         return exists().where(*in_force, granted)
     return false()
 
 
-def staff_reaches(staff_id: int, case: Any) -> ColumnElement[bool]:
+def staff_reaches(staff_id: int | ColumnElement[Any], case: Any) -> ColumnElement[bool]:
     """The staff member is assigned to ``case`` (the ``cases`` table or an
     alias of it) or works for the office running it."""
     office = select(Staff.agency_id).where(Staff.id == staff_id).scalar_subquery()
     return or_(case.caseworker_id == staff_id, case.office_id == office)
 
 
-def _share(agency_id: int, case_id: IdColumn) -> tuple[Any, list[ColumnElement[bool]]]:
+def _share(
+    agency_id: int | ColumnElement[Any], case_id: IdColumn
+) -> tuple[Any, list[ColumnElement[bool]]]:
     """An alias of the shares, and the conditions for the agency's share of the
     case that is in force (shared already, not revoked yet)."""
     share = aliased(PartnerCaseShare)
@@ -68,7 +101,9 @@ def _share(agency_id: int, case_id: IdColumn) -> tuple[Any, list[ColumnElement[b
     ]
 
 
-def active_share_scopes(agency_id: int, case_id: IdColumn) -> ColumnElement[list[str]]:
+def active_share_scopes(
+    agency_id: int | ColumnElement[Any], case_id: IdColumn
+) -> ColumnElement[list[str]]:
     """The scopes the agency's share of the case grants (NULL when none)."""
     share, in_force = _share(agency_id, case_id)
     return select(share.scopes).where(*in_force).limit(1).scalar_subquery()

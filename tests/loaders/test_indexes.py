@@ -154,7 +154,8 @@ async def test_loader_statement_uses_indexes(
     async with engine.connect() as conn:
         event.listen(engine.sync_engine, "before_cursor_execute", capture)
         try:
-            await conn.execute(statement, params)
+            # the principal's id is bound (filters.PRINCIPAL_ID)
+            await conn.execute(statement, params | {"principal_id": principal.id})
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", capture)
         # when it is planned with sequential scans priced out
