@@ -88,6 +88,7 @@ def create_app(
             idle_in_transaction_timeout_seconds=settings.request_timeout_seconds,
             connect_timeout_seconds=settings.db_connect_timeout_seconds,
             pool_timeout_seconds=settings.db_pool_timeout_seconds,
+            pre_ping=settings.db_pre_ping,
         )
         # trust_env=False: the issuer (in demo mode, ourselves) is reached
         # directly, never through a proxy taken from the environment
@@ -113,7 +114,8 @@ def create_app(
         app.state.engine = engine
         app.state.read_engine = reads_of(engine)
         app.state.sessionmaker = create_sessionmaker(engine)
-        app.state.authenticator = Authenticator(verifier, engine)
+        # the identity lookup is one read: autocommit, no BEGIN/ROLLBACK
+        app.state.authenticator = Authenticator(verifier, app.state.read_engine)
         app.state.help = HelpContent(
             app.state.read_engine, settings.help_content_max_age_seconds
         )

@@ -77,6 +77,10 @@ class Settings(BaseSettings):
     db_connect_timeout_seconds: float = 5.0
     #: How long a request waits for a pooled connection before 503.
     db_pool_timeout_seconds: float = 5.0
+    #: Check each pooled connection with a round trip before use. Off: a
+    #: connection found dead (the database restarted) refreshes the pool, and
+    #: reads are tried once more.
+    db_pre_ping: bool = False
     #: ``/readyz`` answers within this, whatever hangs.
     readyz_timeout_seconds: float = 2.0
     #: Each request to the OIDC issuer (discovery, JWKS).

@@ -36,6 +36,7 @@ def create_engine(
     idle_in_transaction_timeout_seconds: float | None = None,
     connect_timeout_seconds: float = 10.0,
     pool_timeout_seconds: float = 30.0,
+    pre_ping: bool = True,
 ) -> AsyncEngine:
     """The gateway's engine: asyncpg, a bounded pool, pre-ping for failover.
     Statement parameters never reach a log or an error message (they carry
@@ -58,13 +59,18 @@ def create_engine(
       included.
     - ``pool_timeout_seconds``: waiting for a pooled connection when all are
       in use.
+
+    ``pre_ping`` checks each pooled connection with a round trip before use
+    (outside autocommit, asyncpg wraps it in BEGIN and ROLLBACK: three round
+    trips); without it a dead connection is found by its first statement,
+    which makes the pool refresh itself (``loaders.base.read`` retries).
     """
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout_seconds,
-        pool_pre_ping=True,
+        pool_pre_ping=pre_ping,
         hide_parameters=True,
         connect_args=connect_args(
             statement_timeout_seconds=statement_timeout_seconds,

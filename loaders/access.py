@@ -15,7 +15,7 @@ from auth.authorization.access import CaseAccess
 from auth.principal import NOBODY, Principal
 from db.enums import ParticipantRole
 from db.models import Case, CaseParticipant
-from loaders.base import ID_KEYS, built_for
+from loaders.base import ID_KEYS, built_for, read
 
 
 def _statement(principal: Principal) -> Any:
@@ -55,20 +55,17 @@ class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
         self.statement = built_for(_statement, self.principal, _statement)
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[CaseAccess]:
-        async with self.engine.connect() as conn:
-            result = await conn.execute(
-                self.statement,
-                {"keys": list(keys), "principal_id": self.principal.id},
+        params = {"keys": list(keys), "principal_id": self.principal.id}
+        result = await read(self.engine, self.statement, params)
+        found = {
+            row.case_id: CaseAccess(
+                case_id=row.case_id,
+                roles=frozenset(ParticipantRole(r) for r in row.roles or ()),
+                caseworker=bool(row.caseworker),
+                share_scopes=frozenset(row.share_scopes or ()),
+                protected_party_ids=frozenset(row.protected_ids or ()),
+                indicated_party_ids=frozenset(row.indicated_ids or ()),
             )
-            found = {
-                row.case_id: CaseAccess(
-                    case_id=row.case_id,
-                    roles=frozenset(ParticipantRole(r) for r in row.roles or ()),
-                    caseworker=bool(row.caseworker),
-                    share_scopes=frozenset(row.share_scopes or ()),
-                    protected_party_ids=frozenset(row.protected_ids or ()),
-                    indicated_party_ids=frozenset(row.indicated_ids or ()),
-                )
-                for row in result
-            }
+            for row in result
+        }
         return [found.get(key, CaseAccess(case_id=key)) for key in keys]

@@ -16,6 +16,7 @@ from aiodataloader import DataLoader
 from sqlalchemy import BigInteger, String, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 
@@ -29,6 +30,24 @@ T = TypeVar("T")
 #: The batch's keys, bound as one array parameter.
 ID_KEYS = bindparam("keys", type_=ARRAY(BigInteger))
 TEXT_KEYS = bindparam("keys", type_=ARRAY(String))
+
+
+async def read(
+    engine: AsyncEngine, statement: Executable, params: dict[str, Any]
+) -> list[Row[Any]]:
+    """The rows of one statement, on a short connection of its own. The pool
+    does not ping a connection before each use (a round trip per batch); a
+    connection found dead by its statement (the database restarted) makes
+    the pool refresh itself, and the read is tried once more on a new one:
+    reads change nothing, so a second try is safe."""
+    for attempt in (1, 2):
+        try:
+            async with engine.connect() as conn:
+                return list((await conn.execute(statement, params)).all())
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 class SqlLoader(DataLoader[K, V]):
@@ -46,11 +65,9 @@ class SqlLoader(DataLoader[K, V]):
         return self.statement
 
     async def fetch(self, keys: Sequence[Any], **params: Any) -> Sequence[Row[Any]]:
-        async with self.engine.connect() as conn:
-            result = await conn.execute(
-                self.query(), {"keys": list(keys), **self.params, **params}
-            )
-            return result.all()
+        return await read(
+            self.engine, self.query(), {"keys": list(keys), **self.params, **params}
+        )
 
 
 class OneByKey(SqlLoader[K, "Row[Any] | None"]):

@@ -17,7 +17,7 @@ from auth.authorization.filters import case_visible
 from auth.principal import NOBODY, Principal
 from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
-from loaders.base import ID_KEYS, TEXT_KEYS, OneByKey, VisibleOneByKey
+from loaders.base import ID_KEYS, TEXT_KEYS, OneByKey, VisibleOneByKey, read
 from loaders.ids import global_id
 from loaders.paging import Page, PagedLoader, first_of_each
 
@@ -179,9 +179,8 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
         self, keys: Sequence[CaseFilterArgs]
     ) -> list[Page[CaseFilterArgs]]:
         pages: list[Page[CaseFilterArgs]] = []
-        async with self.engine.connect() as conn:
-            for args in keys:
-                bound = {"principal_id": self.principal.id}
-                rows = list((await conn.execute(self.build(args), bound)).all())
-                pages.append(Page(rows[: args.first], len(rows) > args.first))
+        bound = {"principal_id": self.principal.id}
+        for args in keys:
+            rows = await read(self.engine, self.build(args), bound)
+            pages.append(Page(rows[: args.first], len(rows) > args.first))
         return pages

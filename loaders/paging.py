@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import BigInteger, Select, bindparam, select
 from sqlalchemy.engine import Row
 
-from loaders.base import SqlLoader
+from loaders.base import SqlLoader, read
 
 A = TypeVar("A", bound=Hashable)
 
@@ -118,12 +118,9 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
         for args, parents in by_args.items():
             limit = self.limit(args)
             grouped: defaultdict[Any, list[Row[Any]]] = defaultdict(list)
-            async with self.engine.connect() as conn:
-                result = await conn.execute(
-                    self.build(args), {"keys": parents, "limit": limit + 1}
-                )
-                for row in result:
-                    grouped[getattr(row, self.key_field)].append(row)
+            params = {"keys": parents, "limit": limit + 1}
+            for row in await read(self.engine, self.build(args), params):
+                grouped[getattr(row, self.key_field)].append(row)
             for parent in parents:
                 rows = grouped.get(parent, [])
                 pages[(parent, args)] = Page(rows[:limit], len(rows) > limit)
