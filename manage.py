@@ -144,6 +144,14 @@ def build_manifest(args: argparse.Namespace) -> None:
     print(f"wrote {args.out}: {len(operations)} operations from {len(files)} files")
 
 
+def bench(args: argparse.Namespace) -> None:
+    from bench.run import main as run_bench
+
+    # the suite prints its own progress; not every request of the load
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    sys.exit(run_bench(args.rest))
+
+
 def worker(args: argparse.Namespace) -> None:
     from delivery.service import run_worker
 
@@ -210,6 +218,15 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--out", default="-", help="manifest file (default: stdout)")
     p.set_defaults(func=build_manifest)
 
+    p = commands.add_parser(
+        "bench",
+        help="the benchmark suite: gateway, PostGraphile 5 and a raw ceiling "
+        "(./run bench --help)",
+        add_help=False,
+    )
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=bench)
+
     p = commands.add_parser("worker", help="deliver queued notifications")
     p.add_argument("--once", action="store_true", help="deliver what is due, exit")
     p.set_defaults(func=worker)
@@ -233,7 +250,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.set_defaults(func=reconcile_payments)
 
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if args.command == "bench":
+        # the suite parses its own options (./run bench --help)
+        args.rest = [*args.rest, *extra]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.func(args)
 
 
