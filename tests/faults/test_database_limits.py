@@ -34,7 +34,7 @@ HANG_SECONDS = 20.0
 
 
 @asynccontextmanager
-async def limited_engine(url: URL, **limits: float) -> AsyncIterator[AsyncEngine]:
+async def limited_engine(url: URL, **limits: Any) -> AsyncIterator[AsyncEngine]:
     """An engine with one connection at most and ``LIMITS`` (or ``limits``)."""
     engine = create_engine(url, pool_size=1, max_overflow=0, **(LIMITS | limits))
     try:
