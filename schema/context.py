@@ -11,7 +11,6 @@ import strawberry
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
     from starlette.requests import Request
-    from starlette.responses import Response
 
     from auth.audit import AuditLog
     from auth.principal import Principal
@@ -26,7 +25,6 @@ class Context:
     """Built fresh for each request; never shared between requests."""
 
     request: Request
-    response: Response
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]

@@ -42,7 +42,7 @@ from documents.prepare import (
 )
 from documents.trusted import Manifest
 from loaders import Loaders
-from ratelimits import RateLimiter, limit_kind, principal_key
+from ratelimits import RateLimiter, principal_key
 from schema import gate
 from schema.build import GatewaySchema, validation_rules
 from schema.context import Context
@@ -170,15 +170,17 @@ class GraphQLEndpoint:
                 request.headers.get("authorization")
             )
         except AuthenticationError as exc:
-            limited = await self._rate_limited(request, None, media)
+            limited = await self._rate_limited(
+                request, None, CallerKind.ANONYMOUS, media
+            )
             if limited is not None:
                 return limited
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
             return error_response(exc.status_code, exc.description, challenge, media)
-        limited = await self._rate_limited(request, principal, media)
+        kind = caller_kind(principal)
+        limited = await self._rate_limited(request, principal, kind, media)
         if limited is not None:
             return limited
-        kind = caller_kind(principal)
         limits = self.settings.limits_for(kind)
         try:
             params = await self._params(request, limits)
@@ -221,15 +223,17 @@ class GraphQLEndpoint:
         return await self._execute(request, principal, query, params, prepared, media)
 
     async def _rate_limited(
-        self, request: Request, principal: Principal | None, media: MediaType
+        self,
+        request: Request,
+        principal: Principal | None,
+        kind: CallerKind,
+        media: MediaType,
     ) -> Response | None:
         """429 with ``Retry-After`` when the caller or its address is over
         its rate (``ratelimits``)."""
         limiter: RateLimiter = request.app.state.limiter
         address = request.client.host if request.client else "unknown"
-        decision = await limiter.check(
-            principal_key(principal), address, limit_kind(principal)
-        )
+        decision = await limiter.check(principal_key(principal), address, kind.value)
         if decision.allowed:
             return None
         retry = decision.retry_after_header
@@ -313,10 +317,8 @@ class GraphQLEndpoint:
         request_id = _request_id(request)
         audit = AuditLog(principal, request_id)
         today = date.today()
-        sub_response = Response()
         context = Context(
             request=request,
-            response=sub_response,
             settings=self.settings,
             engine=state.engine,
             sessionmaker=state.sessionmaker,
@@ -334,17 +336,10 @@ class GraphQLEndpoint:
             operation_name=params.operation_name,
         )
         body, status = self._result(result)
-        if sub_response.status_code != 200:
-            status = sub_response.status_code
         # the audit records go in before the response leaves; if they cannot,
         # the caller gets an error, never data whose reading went unrecorded
         await audit.flush(state.engine)
-        response = graphql_response(body, status, media)
-        for name, value in sub_response.headers.items():
-            if name.lower() not in {"content-length", "content-type"}:
-                response.headers[name] = value
-        response.headers["X-Request-ID"] = request_id
-        return response
+        return graphql_response(body, status, media, {"X-Request-ID": request_id})
 
     def _result(self, result: ExecutionResult) -> tuple[dict[str, Any], int]:
         """The response body, and its status: a database failure anywhere in
