@@ -8,7 +8,6 @@ answers the same way wherever it shows: HTTP 503 ``SERVICE_UNAVAILABLE``, or
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 import asyncpg
@@ -72,8 +71,8 @@ def classify(error: BaseException) -> Failure | None:
                 asyncpg.PostgresConnectionError,
                 asyncpg.InterfaceError,
                 asyncpg.CannotConnectNowError,
-                ConnectionError,
-                asyncio.TimeoutError,  # command_timeout, connect timeout
+                # refused or reset connections, and TimeoutError (asyncpg's
+                # command_timeout, the connect timeout): all OSErrors
                 OSError,
             ),
         ):
