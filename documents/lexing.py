@@ -31,6 +31,27 @@ class Lexed:
     tokens: int
     nesting: int
 
+    def refusal(self, *, max_tokens: int, max_nesting: int) -> LexicalRefusal | None:
+        """The limit these counts cross (a document scanned, and cached, for
+        a caller with larger limits), if any."""
+        if self.tokens > max_tokens:
+            return _too_many_tokens(max_tokens)
+        if self.nesting > max_nesting:
+            return _too_deep(max_nesting)
+        return None
+
+
+def _too_many_tokens(max_tokens: int) -> LexicalRefusal:
+    return LexicalRefusal(
+        "max_tokens", f"the document has more than {max_tokens} tokens"
+    )
+
+
+def _too_deep(max_nesting: int) -> LexicalRefusal:
+    return LexicalRefusal(
+        "max_depth", f"the document nests deeper than {max_nesting} brackets"
+    )
+
 
 def scan(query: str, *, max_tokens: int, max_nesting: int) -> Lexed | LexicalRefusal:
     """The counts when ``query`` has at most ``max_tokens`` tokens and its
@@ -46,17 +67,12 @@ def scan(query: str, *, max_tokens: int, max_nesting: int) -> Lexed | LexicalRef
                 return Lexed(tokens, deepest)
             tokens += 1
             if tokens > max_tokens:
-                return LexicalRefusal(
-                    "max_tokens", f"the document has more than {max_tokens} tokens"
-                )
+                return _too_many_tokens(max_tokens)
             if kind in _OPEN:
                 nesting += 1
                 deepest = max(deepest, nesting)
                 if nesting > max_nesting:
-                    return LexicalRefusal(
-                        "max_depth",
-                        f"the document nests deeper than {max_nesting} brackets",
-                    )
+                    return _too_deep(max_nesting)
             elif kind in _CLOSE:
                 nesting -= 1
     except GraphQLError:

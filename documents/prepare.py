@@ -105,13 +105,13 @@ class Planner:
                 message = "the document nests too deep"
                 raise _limit("max_depth", message, limits) from None
             entry = Entry(document, lexed, measure(document))
-        # a cached entry may have come from a caller with larger limits
-        elif entry.lexed.tokens > limits.max_tokens:
-            message = f"the document has more than {limits.max_tokens} tokens"
-            raise _limit("max_tokens", message, limits)
-        elif entry.lexed.nesting > max_nesting:
-            message = f"the document nests deeper than {max_nesting} brackets"
-            raise _limit("max_depth", message, limits)
+        else:
+            # a cached entry may have come from a caller with larger limits
+            refusal = entry.lexed.refusal(
+                max_tokens=limits.max_tokens, max_nesting=max_nesting
+            )
+            if refusal is not None:
+                raise _limit(refusal.limit, refusal.message, limits)
         exceeded = first_exceeded(entry.measure, limits)
         if exceeded is not None:
             raise _limit(*exceeded, limits)
