@@ -6,19 +6,22 @@ gateway that is alive but not ready (that is the point) can be tested."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 from sqlalchemy.engine import URL
 
 from tests.support.api import TEST_DIGEST_KEY
-from tests.support.gateway_process import ROOT, Gateway, free_port
+from tests.support.gateway_process import (
+    ROOT,
+    Gateway,
+    free_port,
+    stop,
+    wait_until_answering,
+)
 
 STARTUP_SECONDS = 60.0
 
@@ -62,29 +65,12 @@ def gateway_process(
         )
     gateway = Gateway(f"http://127.0.0.1:{port}", port, log_path)
     try:
-        _wait_alive(gateway, process)
+        wait_until_answering(
+            gateway, process, "/healthz", seconds=STARTUP_SECONDS, interval=0.1
+        )
         yield gateway
     except BaseException:
         print(f"gateway log:\n{gateway.log()}")  # shown with the failure
         raise
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-
-def _wait_alive(gateway: Gateway, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"gateway exited early:\n{gateway.log()}")
-        try:
-            if httpx.get(f"{gateway.base_url}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"gateway not up in {STARTUP_SECONDS} s:\n{gateway.log()}")
+        stop(process)

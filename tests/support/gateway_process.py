@@ -76,15 +76,10 @@ def running_gateway(data_dir: Path, log_path: Path) -> Iterator[Gateway]:
         )
     gateway = Gateway(f"http://127.0.0.1:{port}", port, log_path)
     try:
-        _wait_ready(gateway, process)
+        wait_until_answering(gateway, process, "/readyz")
         yield gateway
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop(process)
         gateway.left_postgres_running = (data_dir / "pg" / "postmaster.pid").exists()
         _stop_leftover_postgres(data_dir / "pg")
 
@@ -100,15 +95,35 @@ def _stop_leftover_postgres(pgdata: Path) -> None:
                 os.kill(int(first_line), signal.SIGINT)
 
 
-def _wait_ready(gateway: Gateway, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the process group, SIGKILL if it is still there after 30 s."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def wait_until_answering(
+    gateway: Gateway,
+    process: subprocess.Popen[bytes],
+    path: str,
+    *,
+    seconds: float = STARTUP_SECONDS,
+    interval: float = 0.3,
+) -> None:
+    """Until ``path`` answers 200; fails if the process exits or time runs out."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise AssertionError(f"gateway exited early:\n{gateway.log()}")
         try:
-            if httpx.get(f"{gateway.base_url}/readyz", timeout=2).status_code == 200:
+            if httpx.get(f"{gateway.base_url}{path}", timeout=2).status_code == 200:
                 return
         except httpx.TransportError:
             pass
-        time.sleep(0.3)
-    raise AssertionError(f"gateway not ready in {STARTUP_SECONDS} s:\n{gateway.log()}")
+        time.sleep(interval)
+    raise AssertionError(
+        f"gateway: {path} did not answer in {seconds} s:\n{gateway.log()}"
+    )
