@@ -155,7 +155,9 @@ def create_app(
         Route("/graphql", graphql),
     ]
     routes.extend(_dev_issuer_routes(settings))
-    return Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.graphql = graphql
+    return app
 
 
 def _rate_limiter(settings: Settings, engine: AsyncEngine) -> RateLimiter:

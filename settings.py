@@ -128,6 +128,15 @@ class Settings(BaseSettings):
     #: the documents' total size.
     document_cache_entries: int = 512
     document_cache_bytes: int = 2_000_000
+    #: Queries run on the planned path (``execution``) where it applies;
+    #: off: Strawberry executes everything.
+    planned_execution: bool = True
+    #: Plans each process keeps (per document, operation and caller kind).
+    execution_plans: int = 256
+    #: Run every planned query through Strawberry as well, compare the
+    #: answers and audit records, log a difference and answer Strawberry's
+    #: (for tests and canaries: it doubles the work).
+    execution_check: bool = False
     #: Key of the keyed digests (HMAC-SHA256) of confirmation codes and bank
     #: account numbers; required in production, a fixed key in demo mode.
     digest_key: SecretStr | None = None

@@ -22,7 +22,7 @@ from graphql import (
     parse,
     validate,
 )
-from graphql.execution.values import get_variable_values
+from graphql.execution.values import VariableValues, get_variable_values
 
 from documents.cache import DocumentCache, Entry
 from documents.cost import operation_cost
@@ -66,6 +66,8 @@ class Prepared:
     #: The variables as given (execution coerces them again, cheaply).
     variables: dict[str, Any]
     cost: int
+    #: The variables coerced to the operation's types (defaults applied).
+    coerced: VariableValues | None = None
 
     @property
     def operation_type(self) -> OperationType:
@@ -193,7 +195,7 @@ class Planner:
                     "cost": cost,
                 },
             )
-        return Prepared(document, operation, given, cost)
+        return Prepared(document, operation, given, cost, coerced)
 
 
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:

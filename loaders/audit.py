@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, func, select, tuple_
+from sqlalchemy import any_, bindparam, func, select, tuple_
 
 from db.models import AuditEvent
 from loaders.base import ID_KEYS
@@ -21,7 +21,21 @@ class AuditPageArgs:
     after: tuple[datetime, int] | None = None
 
 
+_AFTER = (
+    bindparam("after_at", type_=AuditEvent.occurred_at.type),
+    bindparam("after_id", type_=AuditEvent.id.type),
+)
+
+
 class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
+    def shape(self, args: AuditPageArgs) -> bool:
+        return args.after is not None
+
+    def values(self, args: AuditPageArgs) -> dict[str, Any]:
+        if args.after is None:
+            return {}
+        return {"after_at": args.after[0], "after_id": args.after[1]}
+
     def build(self, args: AuditPageArgs) -> Any:
         rank = (
             func.row_number()
@@ -49,6 +63,6 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
         ).where(AuditEvent.case_id == any_(ID_KEYS))
         if args.after is not None:
             inner = inner.where(
-                tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*args.after)
+                tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*_AFTER)
             )
         return first_of_each(inner)

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, TypeVar, cast
 
+import asyncpg
 from aiodataloader import DataLoader
 from sqlalchemy import BigInteger, String, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -22,6 +23,7 @@ from sqlalchemy.sql import Executable
 
 from auth.authorization.filters import Shape, shape_of
 from auth.principal import NOBODY, Principal
+from db import statements
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -32,20 +34,32 @@ ID_KEYS = bindparam("keys", type_=ARRAY(BigInteger))
 TEXT_KEYS = bindparam("keys", type_=ARRAY(String))
 
 
+#: asyncpg errors that mean the connection itself is gone.
+_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+
+
 async def read(
     engine: AsyncEngine, statement: Executable, params: dict[str, Any]
 ) -> list[Row[Any]]:
-    """The rows of one statement, on a short connection of its own. The pool
-    does not ping a connection before each use (a round trip per batch); a
-    connection found dead by its statement (the database restarted) makes
-    the pool refresh itself, and the read is tried once more on a new one:
-    reads change nothing, so a second try is safe."""
+    """The rows of one statement, on a short connection of its own, sent by
+    asyncpg as compiled once (``db.statements``). The pool does not ping a
+    connection before each use (a round trip per batch); a connection found
+    dead by its statement (the database restarted) is dropped from the pool,
+    and the read is tried once more on a new one: reads change nothing, so a
+    second try is safe."""
     for attempt in (1, 2):
         try:
             async with engine.connect() as conn:
-                return list((await conn.execute(statement, params)).all())
+                try:
+                    return await statements.fetch(conn, statement, params)
+                except _LOST:
+                    await conn.invalidate()
+                    raise
         except DBAPIError as error:
             if attempt == 2 or not error.connection_invalidated:
+                raise
+        except _LOST:
+            if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 

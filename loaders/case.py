@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from aiodataloader import DataLoader
-from sqlalchemy import any_, exists, func, select
+from sqlalchemy import any_, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
@@ -17,9 +17,16 @@ from auth.authorization.filters import case_visible
 from auth.principal import NOBODY, Principal
 from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
-from loaders.base import ID_KEYS, TEXT_KEYS, OneByKey, VisibleOneByKey, read
+from loaders.base import (
+    ID_KEYS,
+    TEXT_KEYS,
+    OneByKey,
+    VisibleOneByKey,
+    built_for,
+    read,
+)
 from loaders.ids import global_id
-from loaders.paging import Page, PagedLoader, first_of_each
+from loaders.paging import LIMIT, Page, PagedLoader, first_of_each
 
 CASE_COLUMNS = (
     Case.id.label("pk"),
@@ -94,8 +101,17 @@ class CasePageArgs:
     open_only: bool = False
 
 
+_AFTER_NUMBER = bindparam("after", type_=Case.case_number.type)
+
+
 class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
     """A page of the cases a party is on, with their role on each."""
+
+    def shape(self, args: CasePageArgs) -> tuple[bool, bool]:
+        return (args.after is not None, args.open_only)
+
+    def values(self, args: CasePageArgs) -> dict[str, Any]:
+        return {"after": args.after}
 
     def build(self, args: CasePageArgs) -> Any:
         rank = (
@@ -114,7 +130,7 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
             .where(CaseParticipant.party_id == any_(ID_KEYS))
         )
         if args.after is not None:
-            inner = inner.where(Case.case_number > args.after)
+            inner = inner.where(Case.case_number > _AFTER_NUMBER)
         if args.open_only:
             inner = inner.where(Case.status == CaseStatus.OPEN)
         return first_of_each(inner)
@@ -147,40 +163,87 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
         self.engine = engine
         self.principal = principal or NOBODY
 
+    @staticmethod
+    def shape(args: CaseFilterArgs) -> tuple[bool, ...]:
+        """Which filters the statement has (their values are bound)."""
+        return tuple(
+            value is not None
+            for value in (
+                args.after,
+                args.status,
+                args.case_number,
+                args.updated_since,
+                args.county,
+                args.participant_name,
+            )
+        )
+
+    @staticmethod
+    def values(args: CaseFilterArgs) -> dict[str, Any]:
+        return {
+            "after": args.after,
+            "status": args.status,
+            "case_number": args.case_number,
+            "updated_since": args.updated_since,
+            "county": args.county.lower() if args.county is not None else None,
+            "name_like": (
+                _like(args.participant_name)
+                if args.participant_name is not None
+                else None
+            ),
+            "limit": args.first + 1,
+        }
+
     def build(self, args: CaseFilterArgs) -> Any:
+        after, status, number, since, county, name = self.shape(args)
         query = select(*CASE_COLUMNS).where(case_visible(self.principal, Case.id))
-        if args.after is not None:
-            query = query.where(Case.case_number > args.after)
-        if args.status is not None:
-            query = query.where(Case.status == args.status)
-        if args.case_number is not None:
-            query = query.where(Case.case_number == args.case_number)
-        if args.updated_since is not None:
-            query = query.where(Case.updated_at >= args.updated_since)
-        if args.county is not None:
+        if after:
+            query = query.where(Case.case_number > _AFTER_NUMBER)
+        if status:
+            query = query.where(
+                Case.status == bindparam("status", type_=Case.status.type)
+            )
+        if number:
+            query = query.where(
+                Case.case_number
+                == bindparam("case_number", type_=Case.case_number.type)
+            )
+        if since:
+            query = query.where(
+                Case.updated_at
+                >= bindparam("updated_since", type_=Case.updated_at.type)
+            )
+        if county:
             office = select(Agency.id).where(
-                func.lower(Agency.county) == args.county.lower()
+                func.lower(Agency.county)
+                == bindparam("county", type_=Agency.county.type)
             )
             query = query.where(Case.office_id.in_(office))
-        if args.participant_name is not None:
+        if name:
             cp = aliased(CaseParticipant)
             person = aliased(Party)
             full = person.first_name + " " + person.last_name
+            pattern = bindparam("name_like", type_=Party.first_name.type)
             query = query.where(
                 exists().where(
                     cp.case_id == Case.id,
                     person.id == cp.party_id,
-                    full.ilike(_like(args.participant_name), escape="\\"),
+                    full.ilike(pattern, escape="\\"),
                 )
             )
-        return query.order_by(Case.case_number).limit(args.first + 1)
+        return query.order_by(Case.case_number).limit(LIMIT)
 
     async def batch_load_fn(
         self, keys: Sequence[CaseFilterArgs]
     ) -> list[Page[CaseFilterArgs]]:
         pages: list[Page[CaseFilterArgs]] = []
-        bound = {"principal_id": self.principal.id}
         for args in keys:
-            rows = await read(self.engine, self.build(args), bound)
+            statement = built_for(
+                (type(self), self.shape(args)),
+                self.principal,
+                lambda _, args=args: self.build(args),  # type: ignore[misc]
+            )
+            bound = {"principal_id": self.principal.id, **self.values(args)}
+            rows = await read(self.engine, statement, bound)
             pages.append(Page(rows[: args.first], len(rows) > args.first))
         return pages

@@ -99,13 +99,36 @@ class Page(Generic[A]):
     has_next: bool
 
 
+#: Paged statements by loader and shape (bounded: loaders times shapes).
+_BUILT: dict[tuple[type, Hashable], Any] = {}
+
+
 class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
-    """Batches ``(parent key, args)`` keys; subclasses build the statement."""
+    """Batches ``(parent key, args)`` keys; subclasses build the statement.
+
+    A statement depends on the args' ``shape`` only (which optional
+    conditions it has); the args' values are bound at execution
+    (``values``), so each shape is built and compiled once per process."""
 
     key_field: str = "parent_key"
 
     def build(self, args: A) -> Any:
         raise NotImplementedError
+
+    def shape(self, args: A) -> Hashable:
+        """What the statement for ``args`` depends on (not their values)."""
+        raise NotImplementedError
+
+    def values(self, args: A) -> dict[str, Any]:
+        """The statement's bound values for ``args``."""
+        raise NotImplementedError
+
+    def statement_for(self, args: A) -> Any:
+        key = (type(self), self.shape(args))
+        statement = _BUILT.get(key)
+        if statement is None:
+            statement = _BUILT[key] = self.build(args)
+        return statement
 
     def limit(self, args: A) -> int:
         return int(args.first)  # type: ignore[attr-defined]
@@ -118,8 +141,9 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
         for args, parents in by_args.items():
             limit = self.limit(args)
             grouped: defaultdict[Any, list[Row[Any]]] = defaultdict(list)
-            params = {"keys": parents, "limit": limit + 1}
-            for row in await read(self.engine, self.build(args), params):
+            params = {"keys": parents, "limit": limit + 1, **self.values(args)}
+            statement = self.statement_for(args)
+            for row in await read(self.engine, statement, params):
                 grouped[getattr(row, self.key_field)].append(row)
             for parent in parents:
                 rows = grouped.get(parent, [])

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import any_, func, select, tuple_
+from sqlalchemy import any_, bindparam, func, select, tuple_
 from sqlalchemy.sql import Executable
 
 from auth.authorization.filters import case_visible
@@ -55,7 +55,24 @@ class PaymentByIdLoader(VisibleOneByKey[int]):
         )
 
 
+_AFTER = (
+    bindparam("after_on", type_=Payment.collected_on.type),
+    bindparam("after_id", type_=Payment.id.type),
+)
+_SINCE = bindparam("since", type_=Payment.collected_on.type)
+_UNTIL = bindparam("until", type_=Payment.collected_on.type)
+
+
 class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
+    def shape(self, args: PaymentPageArgs) -> tuple[bool, bool, bool]:
+        return (args.after is not None, args.since is not None, args.until is not None)
+
+    def values(self, args: PaymentPageArgs) -> dict[str, Any]:
+        found: dict[str, Any] = {"since": args.since, "until": args.until}
+        if args.after is not None:
+            found |= {"after_on": args.after[0], "after_id": args.after[1]}
+        return found
+
     def build(self, args: PaymentPageArgs) -> Any:
         rank = (
             func.row_number()
@@ -77,12 +94,12 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
         )
         if args.after is not None:
             inner = inner.where(
-                tuple_(Payment.collected_on, Payment.id) < tuple_(*args.after)
+                tuple_(Payment.collected_on, Payment.id) < tuple_(*_AFTER)
             )
         if args.since is not None:
-            inner = inner.where(Payment.collected_on >= args.since)
+            inner = inner.where(Payment.collected_on >= _SINCE)
         if args.until is not None:
-            inner = inner.where(Payment.collected_on <= args.until)
+            inner = inner.where(Payment.collected_on <= _UNTIL)
         return first_of_each(inner)
 
 

@@ -11,7 +11,7 @@ owner. Resolvers never call the policy.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from strawberry.extensions import FieldExtension
@@ -25,7 +25,7 @@ from strawberry.types.field import StrawberryField
 from auth import audit
 from auth.authorization import policy
 from auth.authorization.access import NO_ACCESS, CaseAccess, with_related_roles
-from auth.authorization.policy import Outcome
+from auth.authorization.policy import Decision, Outcome
 from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
 from db.enums import AuditOutcome, PaymentSource
 from schema.context import Context, Info
@@ -33,24 +33,47 @@ from schema.enums import PaymentSource as ShownSource
 from schema.errors import Forbidden
 
 
-async def access_of(ctx: Context, rule: TypeRule, row: Any) -> CaseAccess:
-    """The principal's access to the case ``row`` was read through (plus its
-    parent roles on the row's related cases, if the type has them)."""
-    loader = ctx.loaders.access_by_case_id
+def _cases_of(rule: TypeRule, row: Any) -> tuple[int | None, list[int]]:
     case_id = getattr(row, rule.case_key, None) if rule.case_key else None
     related: list[int] = []
     if rule.related_cases_key is not None:
         related = list(getattr(row, rule.related_cases_key, None) or ())
-    if case_id is None:
-        if not related:
-            return NO_ACCESS
+    if case_id is None and related:
         # read outside any case (a policy's covered children): the first of
         # its cases stands for the case, roles come from all of them
         case_id = related[0]
-    primary = await loader.load(case_id)
-    if not related:
-        return primary
-    return with_related_roles(primary, await loader.load_many(related))
+    return case_id, related
+
+
+async def accesses_of(
+    ctx: Context, rule: TypeRule, rows: Sequence[Any]
+) -> list[CaseAccess]:
+    """The principal's access to the case each row was read through (plus
+    its parent roles on the row's related cases, if the type has them), from
+    one batch of the access loader."""
+    wanted = [_cases_of(rule, row) for row in rows]
+    keys = {case_id for case_id, _ in wanted if case_id is not None}
+    for _, related in wanted:
+        keys.update(related)
+    ordered = list(keys)
+    loaded = await ctx.loaders.access_by_case_id.load_many(ordered)
+    found = dict(zip(ordered, loaded, strict=True))
+    accesses = []
+    for case_id, related in wanted:
+        if case_id is None:
+            accesses.append(NO_ACCESS)
+        elif not related:
+            accesses.append(found[case_id])
+        else:
+            accesses.append(
+                with_related_roles(found[case_id], (found[r] for r in related))
+            )
+    return accesses
+
+
+async def access_of(ctx: Context, rule: TypeRule, row: Any) -> CaseAccess:
+    """``accesses_of`` one row."""
+    return (await accesses_of(ctx, rule, [row]))[0]
 
 
 #: Readers who own the data they read (a person, a custodian of their child):
@@ -82,10 +105,22 @@ class Guard(FieldExtension):
         self, next_: Any, source: Any, info: Info, **kwargs: Any
     ) -> Any:
         ctx = info.context
-        principal = ctx.principal
-        if principal is None:
-            return self._empty()
+        if ctx.principal is None:
+            return self.empty()
         access = await access_of(ctx, self.type_rule, source)
+        decision = self.decide(ctx, access, source)
+        if decision.outcome is Outcome.REDACT:
+            return self.empty()
+        value = next_(source, info, **kwargs)
+        if inspect.isawaitable(value):
+            value = await value
+        return self.finish(ctx, access, source, decision, value)
+
+    def decide(self, ctx: Context, access: CaseAccess, source: Any) -> Decision:
+        """The policy's decision for this field of ``source``; a refusal is
+        audited and raised as ``FORBIDDEN`` naming the missing scope."""
+        principal = ctx.principal
+        assert principal is not None
         owner_key = self.type_rule.owner_key
         owner = getattr(source, owner_key, None) if owner_key else None
         protected = bool(
@@ -99,11 +134,20 @@ class Guard(FieldExtension):
                 "granted by both the token and this case's share",
                 scope=decision.missing_scope,
             )
-        if decision.outcome is Outcome.REDACT:
-            return self._empty()
-        value = next_(source, info, **kwargs)
-        if inspect.isawaitable(value):
-            value = await value
+        return decision
+
+    def finish(
+        self,
+        ctx: Context,
+        access: CaseAccess,
+        source: Any,
+        decision: Decision,
+        value: Any,
+    ) -> Any:
+        """The allowed value as this reader gets it: rows they may not see
+        dropped, a tax offset's source coarsened, the read audited."""
+        principal = ctx.principal
+        assert principal is not None
         if self.rule.items is not None and value is not None:
             items = TYPES[self.rule.items]
             value = [
@@ -119,7 +163,8 @@ class Guard(FieldExtension):
             self._audit(ctx, access, source, AuditOutcome.ALLOWED)
         return value
 
-    def _empty(self) -> Any:
+    def empty(self) -> Any:
+        """What a reader the field is not for gets: ``null``, or ``[]``."""
         return [] if self.is_list else None
 
     def _audit(

@@ -15,6 +15,8 @@ import asyncio
 import logging
 import re
 import uuid
+from collections import Counter
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
@@ -29,6 +31,7 @@ from auth.audit import AuditLog
 from auth.authentication.authenticate import Authenticator
 from auth.authentication.errors import AuthenticationError, www_authenticate
 from auth.principal import Principal
+from db import statements
 from db.failures import TIMEOUT, classify
 from documents.cache import DocumentCache
 from documents.limits import CallerKind, Limits, caller_kind
@@ -41,6 +44,8 @@ from documents.prepare import (
     fragments_of,
 )
 from documents.trusted import Manifest
+from execution.plan import Unsupported
+from execution.run import Executor, Fallback
 from loaders import Loaders
 from ratelimits import RateLimiter, principal_key
 from schema import gate
@@ -112,6 +117,11 @@ class GraphQLEndpoint:
             list_estimate=settings.cost_list_estimate,
             hide_suggestions=not settings.introspection_enabled,
         )
+        self.executor = Executor(schema, settings.execution_plans)
+        #: Answers per path, and the planned answers that differed from
+        #: Strawberry's (``execution_check``).
+        self.executions: Counter[str] = Counter()
+        self.mismatches: list[str] = []
         self.manifest = (
             Manifest.load(settings.trusted_documents_manifest)
             if settings.trusted_documents_manifest is not None
@@ -220,7 +230,9 @@ class GraphQLEndpoint:
             return self._request_error(refusal, media)
         if register is not None:
             await request.app.state.persisted.put(register, query)
-        return await self._execute(request, principal, query, params, prepared, media)
+        return await self._execute(
+            request, principal, query, params, prepared, media, kind
+        )
 
     async def _rate_limited(
         self,
@@ -312,12 +324,47 @@ class GraphQLEndpoint:
         params: Params,
         prepared: Prepared,
         media: MediaType,
+        kind: CallerKind,
     ) -> Response:
-        state = request.app.state
         request_id = _request_id(request)
-        audit = AuditLog(principal, request_id)
         today = date.today()
-        context = Context(
+        planned = await self._planned(
+            request, principal, query, params, prepared, kind, request_id, today
+        )
+        context = self._context(request, principal, prepared, request_id, today)
+        if planned is not None and not self.settings.execution_check:
+            body, audit = planned
+            status = 200
+        else:
+            # the answer Strawberry gives (with execution_check, the
+            # reference the planned answer is compared with; it serves
+            # this one, and its statements are not counted as served)
+            with statements.quiet() if planned is not None else nullcontext():
+                result = await self.schema.execute(
+                    query,
+                    variable_values=prepared.variables,
+                    context_value=context,
+                    operation_name=params.operation_name,
+                )
+            body, status = self._result(result)
+            audit = context.audit
+            if planned is not None:
+                self._check(query, body, audit, *planned)
+        # the audit records go in before the response leaves; if they cannot,
+        # the caller gets an error, never data whose reading went unrecorded
+        await audit.flush(request.app.state.engine)
+        return graphql_response(body, status, media, {"X-Request-ID": request_id})
+
+    def _context(
+        self,
+        request: Request,
+        principal: Principal | None,
+        prepared: Prepared,
+        request_id: str,
+        today: date,
+    ) -> Context:
+        state = request.app.state
+        return Context(
             request=request,
             settings=self.settings,
             engine=state.engine,
@@ -325,21 +372,67 @@ class GraphQLEndpoint:
             principal=principal,
             loaders=Loaders(state.read_engine, today, principal),
             as_of=today,
-            audit=audit,
+            audit=AuditLog(principal, request_id),
             help=state.help,
             prepared=prepared,
         )
-        result = await self.schema.execute(
-            query,
-            variable_values=prepared.variables,
-            context_value=context,
-            operation_name=params.operation_name,
-        )
-        body, status = self._result(result)
-        # the audit records go in before the response leaves; if they cannot,
-        # the caller gets an error, never data whose reading went unrecorded
-        await audit.flush(state.engine)
-        return graphql_response(body, status, media, {"X-Request-ID": request_id})
+
+    async def _planned(
+        self,
+        request: Request,
+        principal: Principal | None,
+        query: str,
+        params: Params,
+        prepared: Prepared,
+        kind: CallerKind,
+        request_id: str,
+        today: date,
+    ) -> tuple[dict[str, Any], AuditLog] | None:
+        """The answer of the planned path (``execution``), with its audit
+        records; None when Strawberry must answer (logged with the reason)."""
+        if not self.settings.planned_execution:
+            return None
+        key = (query, params.operation_name, kind.value)
+        try:
+            plan = self.executor.planner.plan(
+                key, prepared.document, prepared.operation
+            )
+            context = self._context(request, principal, prepared, request_id, today)
+            data = await self.executor.run(plan, context, prepared.coerced)
+        except (Unsupported, Fallback) as exc:
+            self.executions["strawberry"] += 1
+            log.info(
+                "executed by Strawberry (%s: %s) request_id=%s",
+                "unsupported" if isinstance(exc, Unsupported) else "fallback",
+                exc,
+                request_id,
+            )
+            return None
+        self.executions["planned"] += 1
+        return {"data": data}, context.audit
+
+    def _check(
+        self,
+        query: str,
+        expected: dict[str, Any],
+        audit: AuditLog,
+        body: dict[str, Any],
+        planned_audit: AuditLog,
+    ) -> None:
+        """``execution_check``: the planned answer against Strawberry's."""
+        differences = []
+        if body != expected:
+            differences.append(f"answer {body!r} against {expected!r}")
+        if _audit_rows(planned_audit) != _audit_rows(audit):
+            differences.append(
+                f"audit {_audit_rows(planned_audit)!r} against {_audit_rows(audit)!r}"
+            )
+        if differences:
+            message = f"planned execution differs for {query!r}: " + "; ".join(
+                differences
+            )
+            log.error("%s", message[:4000])
+            self.mismatches.append(message[:4000])
 
     def _result(self, result: ExecutionResult) -> tuple[dict[str, Any], int]:
         """The response body, and its status: a database failure anywhere in
@@ -360,6 +453,10 @@ class GraphQLEndpoint:
         if result.extensions:
             body["extensions"] = result.extensions
         return body, status
+
+
+def _audit_rows(audit: AuditLog) -> list[str]:
+    return sorted(repr(sorted(row.items())) for row in audit.rows())
 
 
 class _Unsupported(Exception):

@@ -69,16 +69,18 @@ def _loader_classes() -> dict[str, type[DataLoader[Any, Any]]]:
     return found
 
 
-def _statement(loaders: Loaders, name: str) -> Executable:
+def _statement(loaders: Loaders, name: str) -> tuple[Executable, dict[str, Any]]:
+    """The loader's statement, and the values it binds for its page args."""
     loader = getattr(loaders, name)
     if isinstance(loader, PagedLoader):
-        return loader.build(PAGE_ARGS[name])  # type: ignore[no-any-return]
+        args = PAGE_ARGS[name]
+        return loader.build(args), loader.values(args)
     if isinstance(loader, VisibleCasesLoader):
-        return loader.build(FILTERED)  # type: ignore[no-any-return]
+        return loader.build(FILTERED), loader.values(FILTERED)
     if isinstance(loader, AccessByCaseIdLoader):
-        return loader.statement  # type: ignore[no-any-return]
+        return loader.statement, {}
     assert isinstance(loader, SqlLoader)
-    return loader.query()
+    return loader.query(), {}
 
 
 Case = tuple[str, str, Principal, dict[str, Any]]
@@ -144,7 +146,7 @@ async def test_loader_statement_uses_indexes(
     principal: Principal,
     params: dict[str, Any],
 ) -> None:
-    statement = _statement(Loaders(engine, AS_OF, principal), name)
+    statement, bound = _statement(Loaders(engine, AS_OF, principal), name)
     # given the statement exactly as the driver receives it
     sent: list[tuple[str, Any]] = []
 
@@ -155,7 +157,9 @@ async def test_loader_statement_uses_indexes(
         event.listen(engine.sync_engine, "before_cursor_execute", capture)
         try:
             # the principal's id is bound (filters.PRINCIPAL_ID)
-            await conn.execute(statement, params | {"principal_id": principal.id})
+            await conn.execute(
+                statement, params | bound | {"principal_id": principal.id}
+            )
         finally:
             event.remove(engine.sync_engine, "before_cursor_execute", capture)
         # when it is planned with sequential scans priced out

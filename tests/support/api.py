@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 
 from app import create_app
+from db import statements
 from settings import Mode, Settings
 
 #: The keyed digests' key in API tests.
@@ -27,6 +28,10 @@ class StatementCounter:
     statements: list[str] = field(default_factory=list)
 
     def __call__(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        self.statements.append(statement)
+
+    def sent(self, statement: str) -> None:
+        """A statement sent by asyncpg directly (``db.statements``)."""
         self.statements.append(statement)
 
     @property
@@ -66,12 +71,21 @@ class Api:
 async def running_api(
     engine: AsyncEngine, issuer_url: str, **overrides: Any
 ) -> AsyncIterator[Api]:
-    """The app on ``engine``'s database, accepting tokens from ``issuer_url``."""
+    """The app on ``engine``'s database, accepting tokens from ``issuer_url``.
+
+    Every query the planned path answers is run through Strawberry too
+    (``execution_check``) and must give the same answer and audit records:
+    a difference fails the test when the app stops. The counter hears the
+    statements of the answer served (the planned one), not of the check."""
+    defaults: dict[str, Any] = {
+        "digest_key": TEST_DIGEST_KEY,
+        "execution_check": True,
+    }
     settings = Settings(
         mode=Mode.PRODUCTION,
         database_url=engine.url.render_as_string(hide_password=False),
         oidc_issuer=issuer_url,
-        **({"digest_key": TEST_DIGEST_KEY} | overrides),
+        **(defaults | overrides),
     )
     async with httpx.AsyncClient() as issuer_client:
         app = create_app(settings, http_client=issuer_client)
@@ -79,9 +93,14 @@ async def running_api(
             counter = StatementCounter()
             app_engine: AsyncEngine = app.state.engine
             event.listen(app_engine.sync_engine, "before_cursor_execute", counter)
+            stop_hearing = statements.on_statement(app_engine, counter.sent)
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(
-                transport=transport, base_url="http://gateway.test"
-            ) as client:
-                yield Api(app, client, counter)
-            event.remove(app_engine.sync_engine, "before_cursor_execute", counter)
+            try:
+                async with httpx.AsyncClient(
+                    transport=transport, base_url="http://gateway.test"
+                ) as client:
+                    yield Api(app, client, counter)
+            finally:
+                stop_hearing()
+                event.remove(app_engine.sync_engine, "before_cursor_execute", counter)
+            assert not app.state.graphql.mismatches, app.state.graphql.mismatches
