@@ -14,10 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from auth.principal import Principal, PrincipalKind
+from db import statements
 from db.enums import ActorKind, AuditOutcome
 from db.models import AuditEvent
 
@@ -41,6 +42,34 @@ class _Record:
 
 
 Key = tuple[str, int | None, str | None, int | None, AuditOutcome]
+
+
+#: One audit event, every column bound (``flush`` sends it once per record).
+_INSERT = (
+    insert(AuditEvent)
+    .inline()
+    .values(
+        {
+            name: bindparam(name, type_=AuditEvent.__table__.c[name].type)
+            for name in (
+                "issuer",
+                "subject",
+                "client_id",
+                "agency_id",
+                "actor_kind",
+                "actor_id",
+                "request_id",
+                "action",
+                "case_id",
+                "object_type",
+                "object_id",
+                "outcome",
+                "fields",
+                "detail",
+            )
+        }
+    )
+)
 
 
 class AuditLog:
@@ -124,8 +153,11 @@ class AuditLog:
             self.record(PARTNER_READ)
         if not self._records:
             return
-        async with engine.begin() as conn:
-            await self.write(conn)
+        rows = self.rows()
+        self._records.clear()
+        # one statement, its own transaction (all rows or none)
+        async with engine.connect() as conn:
+            await statements.execute_many(conn, _INSERT, rows)
 
     async def write(self, conn: AsyncConnection) -> None:
         """Insert the records on ``conn`` (inside the caller's transaction)."""

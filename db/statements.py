@@ -90,9 +90,13 @@ def compile_statement(statement: ClauseElement, dialect: Dialect) -> Compiled:
     # IN lists written into the statement are expanded into $n parameters
     expanded = compiled.construct_expanded_state(given)
     names = tuple(expanded.positiontup or ())
-    bind_processors: Mapping[str, Processor] = expanded.processors
+    # the statement's own conversions, and those of the expanded IN lists
+    bind_processors: Mapping[str, Processor] = {
+        **compiled._bind_processors,
+        **expanded.processors,
+    }
     columns = [column.keyname for column in compiled._result_columns]
-    if not columns or len(set(columns)) != len(columns):
+    if len(set(columns)) != len(columns):
         raise NotCompilable("a statement without unique column names")
     if any(not c.isidentifier() or keyword.iskeyword(c) for c in columns):
         raise NotCompilable("a column name that is not an identifier")
@@ -106,7 +110,7 @@ def compile_statement(statement: ClauseElement, dialect: Dialect) -> Compiled:
         fixed=fixed,
         binds=tuple(bind_processors.get(name) for name in names),
         results=tuple(results),
-        row=namedtuple("Row", columns),
+        row=namedtuple("Row", columns) if columns else tuple,
         any_result_processor=any(p is not None for p in results),
     )
 
@@ -119,7 +123,7 @@ def _result_processor(type_: Any, dialect: Dialect) -> Processor:
     """What SQLAlchemy does to a column's value; numbers depend on the column
     type asyncpg decodes (a float for float columns, a Decimal otherwise)."""
     coltype = None
-    if isinstance(type_, sqltypes.Numeric):
+    if isinstance(type_, (sqltypes.Numeric, sqltypes.Float)):
         coltype = _FLOAT8 if isinstance(type_, sqltypes.Float) else _NUMERIC
     processor: Processor = type_._cached_result_processor(dialect, coltype)
     return processor
@@ -200,3 +204,22 @@ async def fetch(
         for listener in listeners:
             listener(compiled.sql)
     return compiled.rows(await driver.fetch(compiled.sql, *arguments))
+
+
+async def execute_many(
+    conn: AsyncConnection, statement: Executable, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """``statement`` (a change, returning nothing) once per row of values, in
+    one round trip and one implicit transaction (asyncpg's ``executemany``:
+    all rows or none)."""
+    compiled = STATEMENTS.get(cast("ClauseElement", statement), conn.dialect)
+    if compiled is None:
+        await conn.execute(statement, [dict(row) for row in rows])
+        return
+    raw = await conn.get_raw_connection()
+    driver: Any = raw.driver_connection
+    listeners = _LISTENERS.get(id(conn.sync_engine.pool))
+    if listeners and not _QUIET.get():
+        for listener in listeners:
+            listener(compiled.sql)
+    await driver.executemany(compiled.sql, [compiled.arguments(row) for row in rows])

@@ -22,9 +22,10 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from sqlalchemy import text
+from sqlalchemy import Boolean, Float, String, column, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from db import statements
 from ratelimits.bucket import TOLERANCE
 from ratelimits.store import ALLOWED, Check, Decision, refusal, validate
 
@@ -104,6 +105,12 @@ FROM state CROSS JOIN verdict
     LEFT JOIN charged ON charged.key = state.key
 ORDER BY state.ord
 """
+).columns(
+    column("key", String),
+    column("held", Float),
+    column("known", Boolean),
+    column("allowed", Boolean),
+    column("paid", Boolean),
 )
 
 _PRUNE = text(
@@ -164,19 +171,18 @@ class PostgresStore:
             self._slowest_fill = max(self._slowest_fill, check.limit.seconds_to_fill)
         self._prune_if_due()
         async with self._engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    _TAKE,
-                    {
-                        "keys": [check.key for check in checks],
-                        "rates": [check.limit.rate_per_second for check in checks],
-                        "bursts": [float(check.limit.burst) for check in checks],
-                        "costs": [check.cost for check in checks],
-                        "now": now,
-                        "tolerance": TOLERANCE,
-                    },
-                )
-            ).all()
+            rows = await statements.fetch(
+                conn,
+                _TAKE,
+                {
+                    "keys": [check.key for check in checks],
+                    "rates": [check.limit.rate_per_second for check in checks],
+                    "bursts": [float(check.limit.burst) for check in checks],
+                    "costs": [check.cost for check in checks],
+                    "now": now,
+                    "tolerance": TOLERANCE,
+                },
+            )
         if not rows[0].allowed:
             return refusal(checks, [row.held for row in rows])
         for check, row in zip(checks, rows, strict=True):

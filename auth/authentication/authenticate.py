@@ -15,6 +15,7 @@ from auth.principal import (
     client_id_from_claims,
     scopes_from_claims,
 )
+from db import statements
 from db.models import IdentityLink, Staff
 
 # RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" /
@@ -58,10 +59,13 @@ class Authenticator:
     async def principal_for(self, token: VerifiedToken) -> Principal:
         """The principal an already verified token's identity is linked to."""
         async with self.engine.connect() as conn:
-            result = await conn.execute(
-                _LINK_BY_IDENTITY, {"issuer": token.issuer, "subject": token.subject}
+            rows = await statements.fetch(
+                conn,
+                _LINK_BY_IDENTITY,
+                {"issuer": token.issuer, "subject": token.subject},
             )
-            row = result.one_or_none()
+        # (issuer, subject) is unique
+        row = rows[0] if rows else None
         client_id = client_id_from_claims(token.claims)
         scopes = scopes_from_claims(token.claims)
         if row is None:

@@ -6,16 +6,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db.engine import create_engine
 from ratelimits.bucket import Limit
 from ratelimits.postgres import PostgresStore
 from ratelimits.store import Check, Decision
+from tests.support.counting import counting
 
 #: Gains nothing during a test: only what is in the bucket may pass.
 STILL = Limit(0.0001, 100)
@@ -146,20 +146,14 @@ async def test_a_take_refused_by_a_racing_new_bucket_does_not_charge_the_others(
 async def test_a_take_is_one_statement_whatever_the_buckets(
     engine: AsyncEngine,
 ) -> None:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
     store = PostgresStore(engine)
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
     try:
-        checks = [Check("person:4", Limit(1, 1)), Check("address:10.0.0.4", STILL)]
-        assert (await store.take(checks)).allowed  # both new
-        assert not (await store.take(checks)).allowed  # refused
-        assert (await store.take(checks[1:])).allowed  # one existing
+        with counting(engine) as statements:
+            checks = [Check("person:4", Limit(1, 1)), Check("address:10.0.0.4", STILL)]
+            assert (await store.take(checks)).allowed  # both new
+            assert not (await store.take(checks)).allowed  # refused
+            assert (await store.take(checks[1:])).allowed  # one existing
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
         await store.close()
     assert len(statements) == 3
 

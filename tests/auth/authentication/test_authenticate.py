@@ -9,10 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authentication.authenticate import Authenticator
@@ -25,17 +23,15 @@ from auth.authentication.oidc import OIDCVerifier
 from auth.principal import Principal, PrincipalKind
 from db import models as m
 from tests.support import factories
+from tests.support.counting import counting as counting_statements
 from tests.support.issuer import ManualClock, TestIssuer, tamper
 
 
 class StatementLog:
-    """SQL statements the engine sent, counted with ``before_cursor_execute``."""
+    """SQL statements the engine sent (``tests.support.counting``)."""
 
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __call__(self, *args: Any) -> None:
-        self.statements.append(args[2])
+    def __init__(self, statements: list[str]) -> None:
+        self.statements = statements
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -49,12 +45,8 @@ def authenticator(verifier: OIDCVerifier, engine: AsyncEngine) -> Authenticator:
 @contextmanager
 def counting(engine: AsyncEngine) -> Iterator[StatementLog]:
     """Log the statements ``engine`` sends inside the block."""
-    log = StatementLog()
-    event.listen(engine.sync_engine, "before_cursor_execute", log)
-    try:
-        yield log
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", log)
+    with counting_statements(engine) as sent:
+        yield StatementLog(sent)
 
 
 async def link(engine: AsyncEngine, issuer: str, subject: str, **owner: int) -> None:
