@@ -250,11 +250,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     p.set_defaults(func=reconcile_payments)
 
-    args, extra = parser.parse_known_args(argv)
-    if args.command == "bench":
-        # the suite parses its own options (./run bench --help)
-        args.rest = [*args.rest, *extra]
-    elif extra:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["bench"]:
+        # the suite parses its own options, in order (./run bench --help)
+        bench(argparse.Namespace(rest=given[1:]))
+        return
+    args, extra = parser.parse_known_args(given)
+    if extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.func(args)
 

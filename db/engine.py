@@ -108,7 +108,13 @@ def connect_args(
             "command_timeout_seconds must be above statement_timeout_seconds "
             f"({command_timeout_seconds} <= {statement_timeout_seconds})"
         )
-    server_settings = {"application_name": "case-gateway"}
+    # the statements are prepared once per connection and run with the same
+    # shapes of parameters (id arrays): planned once, not at each execution
+    # (PostgreSQL otherwise keeps planning such statements anew each time)
+    server_settings = {
+        "application_name": "case-gateway",
+        "plan_cache_mode": "force_generic_plan",
+    }
     if statement_timeout_seconds is not None:
         server_settings["statement_timeout"] = _milliseconds(statement_timeout_seconds)
     if idle_in_transaction_timeout_seconds is not None:

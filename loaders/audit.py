@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, select, tuple_
+from sqlalchemy import bindparam, select, tuple_
 
 from db.models import AuditEvent
-from loaders.base import ID_KEYS
-from loaders.paging import PagedLoader, first_of_each
+from loaders.paging import PagedLoader, page_of_each
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +36,7 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
         return {"after_at": args.after[0], "after_id": args.after[1]}
 
     def build(self, args: AuditPageArgs) -> Any:
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=AuditEvent.case_id,
-                order_by=(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()),
-            )
-            .label("rank")
-        )
         inner = select(
-            AuditEvent.case_id.label("parent_key"),
             AuditEvent.id.label("pk"),
             AuditEvent.occurred_at,
             AuditEvent.actor_kind,
@@ -59,10 +49,11 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
             AuditEvent.fields,
             AuditEvent.outcome,
             AuditEvent.request_id,
-            rank,
-        ).where(AuditEvent.case_id == any_(ID_KEYS))
+        )
         if args.after is not None:
             inner = inner.where(
                 tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*_AFTER)
             )
-        return first_of_each(inner)
+        return page_of_each(
+            inner, AuditEvent.case_id, [("occurred_at", True), ("pk", True)]
+        )

@@ -26,7 +26,7 @@ from loaders.base import (
     read,
 )
 from loaders.ids import global_id
-from loaders.paging import LIMIT, Page, PagedLoader, first_of_each
+from loaders.paging import LIMIT, Page, PagedLoader, page_of_each
 
 CASE_COLUMNS = (
     Case.id.label("pk"),
@@ -114,26 +114,14 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
         return {"after": args.after}
 
     def build(self, args: CasePageArgs) -> Any:
-        rank = (
-            func.row_number()
-            .over(partition_by=CaseParticipant.party_id, order_by=Case.case_number)
-            .label("rank")
-        )
-        inner = (
-            select(
-                CaseParticipant.party_id.label("parent_key"),
-                CaseParticipant.role.label("viewer_role"),
-                *CASE_COLUMNS,
-                rank,
-            )
-            .join(Case, Case.id == CaseParticipant.case_id)
-            .where(CaseParticipant.party_id == any_(ID_KEYS))
+        inner = select(CaseParticipant.role.label("viewer_role"), *CASE_COLUMNS).join(
+            Case, Case.id == CaseParticipant.case_id
         )
         if args.after is not None:
             inner = inner.where(Case.case_number > _AFTER_NUMBER)
         if args.open_only:
             inner = inner.where(Case.status == CaseStatus.OPEN)
-        return first_of_each(inner)
+        return page_of_each(inner, CaseParticipant.party_id, [("case_number", False)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
 """Keyset pagination for list fields, batched across parents.
 
 A page key is ``(parent key, PageArgs)``. One batch runs one statement per
-distinct ``PageArgs`` (normally exactly one): a window function numbers each
-parent's rows and keeps ``first + 1`` of them, the extra row telling whether a
-next page exists.
+distinct ``PageArgs`` (normally exactly one): for each parent, a LATERAL
+subquery reads ``first + 1`` rows in page order, the extra row telling
+whether a next page exists.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BigInteger, Select, bindparam, select
+from sqlalchemy import BigInteger, Select, bindparam, func, select, true
 from sqlalchemy.engine import Row
 
-from loaders.base import SqlLoader, read
+from loaders.base import ID_KEYS, SqlLoader, read
 
 A = TypeVar("A", bound=Hashable)
 
@@ -80,14 +80,35 @@ def decode_cursor(kind: str, cursor: str, *types: type) -> tuple[Any, ...]:
         raise CursorError("invalid cursor") from exc
 
 
-def first_of_each(inner: Select[Any] | Any) -> Select[Any]:
-    """The first ``LIMIT`` rows of each parent: ``inner`` labels the parent
-    ``parent_key`` and numbers each parent's rows ``rank``."""
-    page = inner.subquery()
+def page_of_each(
+    inner: Any,
+    parent: Any,
+    order: Sequence[tuple[str, bool]],
+) -> Select[Any]:
+    """The first ``LIMIT`` rows of ``inner`` for each key of the batch: for
+    each key (``:keys``, an array), ``inner`` narrowed to ``parent = key``,
+    sorted by ``order`` (``inner``'s column names, and whether descending)
+    and cut at the limit, as a LATERAL subquery. Each parent costs an index
+    range scan of at most ``LIMIT`` rows, however many rows it has. Rows
+    come out as ``parent_key`` followed by ``inner``'s columns, by parent
+    and in ``order``."""
+    keys = select(func.unnest(ID_KEYS).label("parent_key")).subquery("keys")
+    sort = [getattr(inner.selected_columns, n) for n, _ in order]
+    page = (
+        inner.where(parent == keys.c.parent_key)
+        .order_by(
+            *(c.desc() if down else c for c, (_, down) in zip(sort, order, strict=True))
+        )
+        .limit(LIMIT)
+        .lateral("page")
+    )
     return (
-        select(page)
-        .where(page.c.rank <= LIMIT)
-        .order_by(page.c.parent_key, page.c.rank)
+        select(keys.c.parent_key, page)
+        .select_from(keys.join(page, true()))
+        .order_by(
+            keys.c.parent_key,
+            *(page.c[n].desc() if down else page.c[n] for n, down in order),
+        )
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import any_, bindparam, func, select, tuple_
+from sqlalchemy import any_, bindparam, select, tuple_
 from sqlalchemy.sql import Executable
 
 from auth.authorization.filters import case_visible
@@ -15,7 +15,7 @@ from db.enums import LedgerEntryType
 from db.models import Disbursement, LedgerEntry, Payment, SupportOrder
 from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
-from loaders.paging import PagedLoader, first_of_each
+from loaders.paging import PagedLoader, page_of_each
 
 PAYMENT_COLUMNS = (
     Payment.id.label("pk"),
@@ -74,23 +74,8 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
         return found
 
     def build(self, args: PaymentPageArgs) -> Any:
-        rank = (
-            func.row_number()
-            .over(
-                partition_by=Payment.order_id,
-                order_by=(Payment.collected_on.desc(), Payment.id.desc()),
-            )
-            .label("rank")
-        )
-        inner = (
-            select(
-                Payment.order_id.label("parent_key"),
-                *PAYMENT_COLUMNS,
-                SupportOrder.case_id,
-                rank,
-            )
-            .join(SupportOrder, SupportOrder.id == Payment.order_id)
-            .where(Payment.order_id == any_(ID_KEYS))
+        inner = select(*PAYMENT_COLUMNS, SupportOrder.case_id).join(
+            SupportOrder, SupportOrder.id == Payment.order_id
         )
         if args.after is not None:
             inner = inner.where(
@@ -100,7 +85,9 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
             inner = inner.where(Payment.collected_on >= _SINCE)
         if args.until is not None:
             inner = inner.where(Payment.collected_on <= _UNTIL)
-        return first_of_each(inner)
+        return page_of_each(
+            inner, Payment.order_id, [("collected_on", True), ("pk", True)]
+        )
 
 
 class AllocationsByPaymentIdLoader(ManyByKey[int]):
