@@ -105,7 +105,7 @@ def dashboard(results: Results, with_balance: bool) -> Any:
     children = by(rows_with(results, "case_ids", "first_name"), "case_id")
     participants = by(rows_with(results, "role", "first_name", "case_id"), "case_id")
     orders = by(rows_with(results, "order_number"), "case_id")
-    payments = by(rows_with(results, "collected_on", "rank"), "parent_key")
+    payments = by(rows_with(results, "collected_on", "parent_key"), "parent_key")
     sums = by(rows_with(results, "current_charged"), "order_id")
     seen: set[Any] = set()
     nodes = []
@@ -168,7 +168,7 @@ def payment_history(results: Results) -> Any:
     case = _the_case(results)
     if case is None:
         return {"case": None}
-    payments = by(rows_with(results, "collected_on", "rank"), "parent_key")
+    payments = by(rows_with(results, "collected_on", "parent_key"), "parent_key")
     orders = []
     for order in rows_with(results, "order_number"):
         page, more = _page(
@@ -198,7 +198,7 @@ def partner_graph(results: Results) -> Any:
         return {"case": None}
     access = _access(results).get(case["pk"], {})
     protected = bool(access.get("protected_ids"))
-    payments = by(rows_with(results, "collected_on", "rank"), "parent_key")
+    payments = by(rows_with(results, "collected_on", "parent_key"), "parent_key")
     obligations = by(rows_with(results, "frequency", "kind"), "order_id")
     sums = by(rows_with(results, "current_charged"), "order_id")
     allocations = by(rows_with(results, "applied_on", "bucket"), "payment_id")

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -39,6 +40,9 @@ from auth.authorization.policy import Outcome
 from execution.plan import FieldPlan, Plan, Planner
 from schema.context import Context
 from schema.permissions import accesses_of
+
+#: Serialized values kept per enum type, at most.
+_MAX_ENUM_VALUES = 256
 
 
 class Fallback(Exception):
@@ -57,6 +61,7 @@ class Executor:
         self.planner = Planner(schema._schema, capacity)
         self.config = schema.config
         self.scalars = schema.schema_converter.scalar_registry
+        self._enums: dict[str, dict[tuple[type, Any], Any]] = {}
 
     async def run(
         self, plan: Plan, context: Context, variables: VariableValues | None
@@ -197,6 +202,28 @@ class Executor:
         if parameter is not None:
             return {**converted, parameter.name: info}
         return converted
+
+    def _enum_values(
+        self, plan: FieldPlan, kind: GraphQLEnumType, raw: list[Any]
+    ) -> list[Any]:
+        """Enum values serialized by the schema's enum, each distinct value
+        once per process (an enum has few values)."""
+        known = self._enums.setdefault(kind.name, {})
+        done: list[Any] = []
+        for value in raw:
+            if value is None:
+                done.append(None)
+                continue
+            key = (type(value), value)
+            shown = known.get(key, Undefined)
+            if shown is Undefined:
+                shown = kind.serialize(value)
+                if shown is None or shown is Undefined:
+                    raise Fallback(f"{plan.name} does not serialize")
+                if len(known) < _MAX_ENUM_VALUES:
+                    known[key] = shown
+            done.append(shown)
+        return done
 
     async def _complete(
         self,

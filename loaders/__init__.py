@@ -12,6 +12,7 @@ from auth.principal import Principal
 from loaders.access import AccessByCaseIdLoader
 from loaders.audit import AuditEventsByCaseIdLoader
 from loaders.balance import BalanceByOrderIdLoader, LedgerSumsByOrderIdLoader
+from loaders.base import Reads, Source
 from loaders.case import (
     CaseByIdLoader,
     CaseByNumberLoader,
@@ -65,13 +66,25 @@ class Loaders:
     """The request's loaders; each is built on first use."""
 
     def __init__(
-        self, engine: AsyncEngine, as_of: date, principal: Principal | None = None
+        self,
+        engine: AsyncEngine,
+        as_of: date,
+        principal: Principal | None = None,
+        *,
+        held: bool = False,
     ) -> None:
-        self.engine = engine
+        #: Where the loaders read: with ``held``, one connection for the
+        #: whole request (``close`` hands it back), else one per batch.
+        self.engine: Source = Reads(engine) if held else engine
         self.as_of = as_of
         #: Whose request this is: loaders that find entry points (a case by
         #: number, a node by id, a page of cases) only find what it may reach.
         self.principal = principal
+
+    async def close(self) -> None:
+        """Hand back the request's connection, if it holds one."""
+        if isinstance(self.engine, Reads):
+            await self.engine.close()
 
     @cached_property
     def access_by_case_id(self) -> AccessByCaseIdLoader:

@@ -7,7 +7,6 @@ from typing import Any
 
 from aiodataloader import DataLoader
 from sqlalchemy import any_, false, func, null, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 
 from auth.authorization import filters
@@ -15,7 +14,7 @@ from auth.authorization.access import CaseAccess
 from auth.principal import NOBODY, Principal
 from db.enums import ParticipantRole
 from db.models import Case, CaseParticipant
-from loaders.base import ID_KEYS, built_for, read
+from loaders.base import ID_KEYS, Source, built_for, read
 
 
 def _statement(principal: Principal) -> Any:
@@ -48,7 +47,7 @@ class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
     """The request principal's ``CaseAccess`` per case id (no access for a
     case that does not exist)."""
 
-    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+    def __init__(self, engine: Source, principal: Principal | None) -> None:
         super().__init__()
         self.engine = engine
         self.principal = principal or NOBODY

@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Numeric, and_, any_, bindparam, cast, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from db.enums import Bucket, LedgerEntryType, ObligationKind
 from db.models import LedgerEntry as L
 from domain.balance import CURRENT_BUCKETS, Balance, LedgerSums, derive_balance
 from domain.schedule import Scheduled, month_start
-from loaders.base import ID_KEYS, SqlLoader
+from loaders.base import ID_KEYS, Source, SqlLoader
 from loaders.order import ObligationsByOrderIdLoader
 
 _AS_OF = bindparam("as_of", type_=L.entry_date.type)
@@ -53,7 +52,7 @@ class LedgerSumsByOrderIdLoader(SqlLoader[int, list[LedgerSums]]):
         .group_by(L.order_id, L.owed_to)
     )
 
-    def __init__(self, engine: AsyncEngine, as_of: date) -> None:
+    def __init__(self, engine: Source, as_of: date) -> None:
         super().__init__(engine, as_of=as_of, period_start=month_start(as_of))
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[LedgerSums]]:
@@ -70,7 +69,7 @@ class BalanceByOrderIdLoader(SqlLoader[int, Balance]):
 
     def __init__(
         self,
-        engine: AsyncEngine,
+        engine: Source,
         as_of: date,
         sums: LedgerSumsByOrderIdLoader,
         obligations: ObligationsByOrderIdLoader,

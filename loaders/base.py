@@ -8,6 +8,7 @@ access, no ORM identity map or change tracking.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any, ClassVar, TypeVar, cast
@@ -18,7 +19,7 @@ from sqlalchemy import BigInteger, String, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
 from auth.authorization.filters import Shape, shape_of
@@ -38,18 +39,67 @@ TEXT_KEYS = bindparam("keys", type_=ARRAY(String))
 _LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
 
 
+class Reads:
+    """One request's reads on one pooled connection, taken at the first read
+    and held until :meth:`close`; statements go one at a time. For the
+    planned path, which sends its batches one after another: a request
+    checks out one connection instead of one per batch."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._conn: AsyncConnection | None = None
+        self._lock = asyncio.Lock()
+
+    async def fetch(self, statement: Executable, params: dict[str, Any]) -> list[Any]:
+        async with self._lock:
+            for attempt in (1, 2):
+                if self._conn is None:
+                    self._conn = await self.engine.connect()
+                try:
+                    return await statements.fetch(self._conn, statement, params)
+                except _LOST:
+                    await self._drop(invalidate=True)
+                    if attempt == 2:
+                        raise
+                except DBAPIError as error:
+                    if error.connection_invalidated:
+                        await self._drop(invalidate=False)
+                    if attempt == 2 or not error.connection_invalidated:
+                        raise
+            raise AssertionError("unreachable")
+
+    async def _drop(self, *, invalidate: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if invalidate:
+                await conn.invalidate()
+            await conn.close()
+
+    async def close(self) -> None:
+        """Hand the connection back to the pool (if one was taken)."""
+        async with self._lock:
+            await self._drop(invalidate=False)
+
+
+#: Where a loader reads: the engine (a short connection per batch) or the
+#: request's :class:`Reads`.
+Source = AsyncEngine | Reads
+
+
 async def read(
-    engine: AsyncEngine, statement: Executable, params: dict[str, Any]
+    source: Source, statement: Executable, params: dict[str, Any]
 ) -> list[Row[Any]]:
-    """The rows of one statement, on a short connection of its own, sent by
-    asyncpg as compiled once (``db.statements``). The pool does not ping a
-    connection before each use (a round trip per batch); a connection found
-    dead by its statement (the database restarted) is dropped from the pool,
-    and the read is tried once more on a new one: reads change nothing, so a
-    second try is safe."""
+    """The rows of one statement, sent by asyncpg as compiled once
+    (``db.statements``): on the request's held connection, or on a short
+    connection of its own. The pool does not ping a connection before each
+    use (a round trip per batch); a connection found dead by its statement
+    (the database restarted) is dropped from the pool, and the read is tried
+    once more on a new one: reads change nothing, so a second try is safe."""
+    if isinstance(source, Reads):
+        return await source.fetch(statement, params)
     for attempt in (1, 2):
         try:
-            async with engine.connect() as conn:
+            async with source.connect() as conn:
                 try:
                     return await statements.fetch(conn, statement, params)
                 except _LOST:
@@ -69,7 +119,7 @@ class SqlLoader(DataLoader[K, V]):
 
     statement: ClassVar[Executable]
 
-    def __init__(self, engine: AsyncEngine, **params: Any) -> None:
+    def __init__(self, engine: Source, **params: Any) -> None:
         super().__init__()
         self.engine = engine
         self.params = params
@@ -134,7 +184,7 @@ class VisibleOneByKey(OneByKey[K]):
     :func:`built_for`), with the visibility rule in its WHERE clause, so a
     hidden row is a missing one; the principal's id is bound at execution."""
 
-    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+    def __init__(self, engine: Source, principal: Principal | None) -> None:
         self.principal = principal or NOBODY
         super().__init__(engine, principal_id=self.principal.id)
 

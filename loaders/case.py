@@ -9,7 +9,6 @@ from typing import Any
 
 from aiodataloader import DataLoader
 from sqlalchemy import any_, bindparam, exists, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
@@ -21,6 +20,7 @@ from loaders.base import (
     ID_KEYS,
     TEXT_KEYS,
     OneByKey,
+    Source,
     VisibleOneByKey,
     built_for,
     read,
@@ -146,7 +146,7 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
     """Pages of ``cases(first:, after:, filter:)``: one statement per page,
     the visibility rule in its WHERE clause."""
 
-    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+    def __init__(self, engine: Source, principal: Principal | None) -> None:
         super().__init__()
         self.engine = engine
         self.principal = principal or NOBODY

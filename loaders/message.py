@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, any_, false, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -14,7 +13,7 @@ from auth.principal import NOBODY, Principal
 from db.enums import SenderKind
 from db.models import Case as CaseModel
 from db.models import Message, MessageThread, SupportOrder
-from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey, built_for
+from loaders.base import ID_KEYS, ManyByKey, Source, VisibleOneByKey, built_for
 from loaders.ids import global_id
 
 
@@ -112,7 +111,7 @@ class ThreadsByCaseIdLoader(ManyByKey[int]):
 
     key_field = "case_id"
 
-    def __init__(self, engine: AsyncEngine, principal: Principal | None) -> None:
+    def __init__(self, engine: Source, principal: Principal | None) -> None:
         super().__init__(engine)
         self.principal = principal or NOBODY
 

@@ -23,11 +23,24 @@ class EdgeData:
     node: Any
 
 
-@dataclass(frozen=True, slots=True)
 class ConnectionData:
-    edges: list[EdgeData]
-    nodes: list[Any]
-    page_info: PageInfoData
+    """A page as a connection; each edge's cursor is made only when the
+    edges are asked for (most pages are read through ``nodes``)."""
+
+    __slots__ = ("_cursor", "_edges", "nodes", "page_info")
+
+    def __init__(self, page: Page[Any], cursor: Callable[[Any], str]) -> None:
+        self.nodes: list[Any] = page.rows
+        self._cursor = cursor
+        self._edges: list[EdgeData] | None = None
+        last = cursor(page.rows[-1]) if page.rows else None
+        self.page_info = PageInfoData(page.has_next, last)
+
+    @property
+    def edges(self) -> list[EdgeData]:
+        if self._edges is None:
+            self._edges = [EdgeData(self._cursor(row), row) for row in self.nodes]
+        return self._edges
 
 
 DEFAULT_PAGE_SIZE = 20
@@ -48,9 +61,4 @@ def page_request(
 
 
 def connection(page: Page[Any], cursor: Callable[[Any], str]) -> ConnectionData:
-    edges = [EdgeData(cursor(row), row) for row in page.rows]
-    return ConnectionData(
-        edges=edges,
-        nodes=page.rows,
-        page_info=PageInfoData(page.has_next, edges[-1].cursor if edges else None),
-    )
+    return ConnectionData(page, cursor)

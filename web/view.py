@@ -362,6 +362,8 @@ class GraphQLEndpoint:
         prepared: Prepared,
         request_id: str,
         today: date,
+        *,
+        held: bool = False,
     ) -> Context:
         state = request.app.state
         return Context(
@@ -370,7 +372,7 @@ class GraphQLEndpoint:
             engine=state.engine,
             sessionmaker=state.sessionmaker,
             principal=principal,
-            loaders=Loaders(state.read_engine, today, principal),
+            loaders=Loaders(state.read_engine, today, principal, held=held),
             as_of=today,
             audit=AuditLog(principal, request_id),
             help=state.help,
@@ -393,11 +395,13 @@ class GraphQLEndpoint:
         if not self.settings.planned_execution:
             return None
         key = (query, params.operation_name, kind.value)
+        context = self._context(
+            request, principal, prepared, request_id, today, held=True
+        )
         try:
             plan = self.executor.planner.plan(
                 key, prepared.document, prepared.operation
             )
-            context = self._context(request, principal, prepared, request_id, today)
             data = await self.executor.run(plan, context, prepared.coerced)
         except (Unsupported, Fallback) as exc:
             self.executions["strawberry"] += 1
@@ -408,6 +412,9 @@ class GraphQLEndpoint:
                 request_id,
             )
             return None
+        finally:
+            # the planned path's one connection goes back before anything else
+            await context.loaders.close()
         self.executions["planned"] += 1
         return {"data": data}, context.audit
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from auth.authorization.rules import Relation
 from db.enums import ParticipantRole
@@ -32,10 +32,14 @@ class CaseAccess:
     share_scopes: frozenset[str] = frozenset()
     protected_party_ids: frozenset[int] = frozenset()
     indicated_party_ids: frozenset[int] = frozenset()
+    #: The relations this access gives, ``SELF`` aside (that is per row);
+    #: derived from the fields above once (every field decision reads them).
+    relations: frozenset[Relation] = field(init=False, compare=False, repr=False)
 
-    @property
-    def relations(self) -> frozenset[Relation]:
-        """The relations this access gives, ``SELF`` aside (that is per row)."""
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "relations", self._relations())
+
+    def _relations(self) -> frozenset[Relation]:
         found: set[Relation] = set()
         if self.roles:
             found.add(Relation.PARENT)
