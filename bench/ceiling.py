@@ -80,13 +80,17 @@ def _page(
 
 
 def _access(results: Results) -> dict[Any, Mapping[str, Any]]:
-    return {row["case_id"]: row for row in rows_with(results, "roles", "share_scopes")}
+    """The caller's access per case: read with the case rows themselves."""
+    return {
+        row["pk"]: row
+        for row in rows_with(results, "access_roles", "access_share_scopes")
+    }
 
 
 def _other_party(
     case_id: Any, access: Mapping[Any, Mapping[str, Any]], participants: Rows
 ) -> Any:
-    roles = access[case_id]["roles"] or []
+    roles = access[case_id]["access_roles"] or []
     mine = next((role for role in ROLE_ORDER if role in roles), None)
     if mine is None:
         return None
@@ -197,7 +201,7 @@ def partner_graph(results: Results) -> Any:
     if case is None:
         return {"case": None}
     access = _access(results).get(case["pk"], {})
-    protected = bool(access.get("protected_ids"))
+    protected = bool(access.get("access_protected_ids"))
     payments = by(rows_with(results, "collected_on", "parent_key"), "parent_key")
     obligations = by(rows_with(results, "frequency", "kind"), "order_id")
     sums = by(rows_with(results, "current_charged"), "order_id")

@@ -46,9 +46,9 @@ class Compiled:
     #: Values the statement binds itself (constants in its WHERE clause).
     fixed: Mapping[str, Any]
     binds: tuple[Processor, ...]
-    results: tuple[Processor, ...]
+    #: The columns SQLAlchemy converts (position, conversion), e.g. enums.
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
     row: type[tuple[Any, ...]]
-    any_result_processor: bool
 
     def arguments(self, params: Mapping[str, Any]) -> list[Any]:
         values = []
@@ -64,18 +64,18 @@ class Compiled:
 
     def rows(self, records: Sequence[Any]) -> list[Any]:
         make = self.row._make  # type: ignore[attr-defined]
-        if not self.any_result_processor:
+        converted = self.converted
+        if not converted:
             return [make(record) for record in records]
-        results = self.results
-        return [
-            make(
-                [
-                    value if process is None or value is None else process(value)
-                    for process, value in zip(results, record, strict=True)
-                ]
-            )
-            for record in records
-        ]
+        rows = []
+        for record in records:
+            values = list(record)
+            for n, process in converted:
+                value = values[n]
+                if value is not None:
+                    values[n] = process(value)
+            rows.append(make(values))
+        return rows
 
 
 def compile_statement(statement: ClauseElement, dialect: Dialect) -> Compiled:
@@ -109,9 +109,8 @@ def compile_statement(statement: ClauseElement, dialect: Dialect) -> Compiled:
         names=names,
         fixed=fixed,
         binds=tuple(bind_processors.get(name) for name in names),
-        results=tuple(results),
+        converted=tuple((n, p) for n, p in enumerate(results) if p is not None),
         row=namedtuple("Row", columns) if columns else tuple,
-        any_result_processor=any(p is not None for p in results),
     )
 
 

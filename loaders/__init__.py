@@ -92,7 +92,7 @@ class Loaders:
 
     @cached_property
     def visible_cases(self) -> VisibleCasesLoader:
-        return VisibleCasesLoader(self.engine, self.principal)
+        return VisibleCasesLoader(self.engine, self.principal, self.access_by_case_id)
 
     @cached_property
     def party_node(self) -> PartyNodeLoader:
@@ -108,15 +108,19 @@ class Loaders:
 
     @cached_property
     def cases_by_party_id(self) -> CasesByPartyIdLoader:
-        return CasesByPartyIdLoader(self.engine)
+        return CasesByPartyIdLoader(self.engine, self.principal, self.access_by_case_id)
 
     @cached_property
     def case_by_id(self) -> CaseByIdLoader:
-        return CaseByIdLoader(self.engine, self.principal)
+        return CaseByIdLoader(self.engine, self.principal).primed(
+            self.access_by_case_id
+        )
 
     @cached_property
     def case_by_number(self) -> CaseByNumberLoader:
-        return CaseByNumberLoader(self.engine, self.principal)
+        return CaseByNumberLoader(self.engine, self.principal).primed(
+            self.access_by_case_id
+        )
 
     @cached_property
     def participants_by_case_id(self) -> ParticipantsByCaseIdLoader:

@@ -17,8 +17,12 @@ from db.models import Case, CaseParticipant
 from loaders.base import ID_KEYS, Source, built_for, read
 
 
-def _statement(principal: Principal) -> Any:
-    """Built once per principal shape (``built_for``); the id is bound."""
+def access_columns(principal: Principal) -> list[Any]:
+    """What ``principal`` has on the case of the statement's ``cases`` row,
+    as columns: the access statement selects them by case id, and
+    statements that read cases for the principal select them too, so that
+    the rules need no second statement for those cases
+    (:meth:`AccessByCaseIdLoader.prime_from`)."""
     roles: Any = null()
     caseworker: Any = false()
     scopes: Any = null()
@@ -33,14 +37,32 @@ def _statement(principal: Principal) -> Any:
         caseworker = filters.staff_reaches(filters.PRINCIPAL_ID, Case)
     elif principal.is_agency:
         scopes = filters.active_share_scopes(filters.PRINCIPAL_ID, Case.id)
-    return select(
-        Case.id.label("case_id"),
-        roles.label("roles"),
-        caseworker.label("caseworker"),
-        scopes.label("share_scopes"),
-        filters.protected_participants(Case.id).label("protected_ids"),
-        filters.indicated_participants(Case.id).label("indicated_ids"),
-    ).where(Case.id == any_(ID_KEYS))
+    return [
+        roles.label("access_roles"),
+        caseworker.label("access_caseworker"),
+        scopes.label("access_share_scopes"),
+        filters.protected_participants(Case.id).label("access_protected_ids"),
+        filters.indicated_participants(Case.id).label("access_indicated_ids"),
+    ]
+
+
+def access_of(case_id: int, row: Any) -> CaseAccess:
+    """The ``CaseAccess`` in a row holding :func:`access_columns`."""
+    return CaseAccess(
+        case_id=case_id,
+        roles=frozenset(ParticipantRole(r) for r in row.access_roles or ()),
+        caseworker=bool(row.access_caseworker),
+        share_scopes=frozenset(row.access_share_scopes or ()),
+        protected_party_ids=frozenset(row.access_protected_ids or ()),
+        indicated_party_ids=frozenset(row.access_indicated_ids or ()),
+    )
+
+
+def _statement(principal: Principal) -> Any:
+    """Built once per principal shape (``built_for``); the id is bound."""
+    return select(Case.id.label("case_id"), *access_columns(principal)).where(
+        Case.id == any_(ID_KEYS)
+    )
 
 
 class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
@@ -56,15 +78,11 @@ class AccessByCaseIdLoader(DataLoader[int, CaseAccess]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[CaseAccess]:
         params = {"keys": list(keys), "principal_id": self.principal.id}
         result = await read(self.engine, self.statement, params)
-        found = {
-            row.case_id: CaseAccess(
-                case_id=row.case_id,
-                roles=frozenset(ParticipantRole(r) for r in row.roles or ()),
-                caseworker=bool(row.caseworker),
-                share_scopes=frozenset(row.share_scopes or ()),
-                protected_party_ids=frozenset(row.protected_ids or ()),
-                indicated_party_ids=frozenset(row.indicated_ids or ()),
-            )
-            for row in result
-        }
+        found = {row.case_id: access_of(row.case_id, row) for row in result}
         return [found.get(key, CaseAccess(case_id=key)) for key in keys]
+
+    def prime_from(self, rows: Sequence[Any]) -> None:
+        """Keep the access in case rows read with :func:`access_columns`
+        (for this loader's principal): no statement for those cases."""
+        for row in rows:
+            self.prime(row.pk, access_of(row.pk, row))

@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy import any_, bindparam, exists, func, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql import Executable
 
-from auth.authorization.filters import case_visible
+from auth.authorization.filters import case_visible, shape_of
 from auth.principal import NOBODY, Principal
 from db.enums import CaseStatus
 from db.models import Agency, Case, CaseParticipant, Party, Staff
+from loaders.access import AccessByCaseIdLoader, access_columns
 from loaders.base import (
     ID_KEYS,
     TEXT_KEYS,
@@ -43,22 +45,42 @@ CASE_COLUMNS = (
 )
 
 
-class CaseByIdLoader(VisibleOneByKey[int]):
+K = TypeVar("K", int, str)
+
+
+class _VisibleCase(VisibleOneByKey[K]):
+    """A case the principal may reach, read with the principal's access to
+    it, which primes ``access`` (the rules read it without a statement)."""
+
+    access: AccessByCaseIdLoader | None = None
+
+    def primed(self, access: AccessByCaseIdLoader) -> Self:
+        self.access = access
+        return self
+
+    async def fetch(self, keys: Sequence[Any], **params: Any) -> Sequence[Row[Any]]:
+        rows = await super().fetch(keys, **params)
+        if self.access is not None:
+            self.access.prime_from(rows)
+        return rows
+
+
+class CaseByIdLoader(_VisibleCase[int]):
     """A case the principal may reach, by id (else None)."""
 
     def build(self, principal: Principal) -> Executable:
-        return select(*CASE_COLUMNS).where(
+        return select(*CASE_COLUMNS, *access_columns(principal)).where(
             Case.id == any_(ID_KEYS), case_visible(principal, Case.id)
         )
 
 
-class CaseByNumberLoader(VisibleOneByKey[str]):
+class CaseByNumberLoader(_VisibleCase[str]):
     """A case the principal may reach, by its number (else None)."""
 
     key_field = "case_number"
 
     def build(self, principal: Principal) -> Executable:
-        return select(*CASE_COLUMNS).where(
+        return select(*CASE_COLUMNS, *access_columns(principal)).where(
             Case.case_number == any_(TEXT_KEYS), case_visible(principal, Case.id)
         )
 
@@ -105,18 +127,35 @@ _AFTER_NUMBER = bindparam("after", type_=Case.case_number.type)
 
 
 class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
-    """A page of the cases a party is on, with their role on each."""
+    """A page of the cases a party is on, with their role on each, and the
+    principal's access to each (which primes ``access``)."""
 
-    def shape(self, args: CasePageArgs) -> tuple[bool, bool]:
-        return (args.after is not None, args.open_only)
+    def __init__(
+        self,
+        engine: Source,
+        principal: Principal | None,
+        access: AccessByCaseIdLoader | None = None,
+    ) -> None:
+        self.principal = principal or NOBODY
+        super().__init__(engine, principal_id=self.principal.id)
+        self.access = access
+
+    def shape(self, args: CasePageArgs) -> tuple[Any, ...]:
+        return (args.after is not None, args.open_only, shape_of(self.principal))
+
+    def received(self, rows: Sequence[Row[Any]]) -> None:
+        if self.access is not None:
+            self.access.prime_from(rows)
 
     def values(self, args: CasePageArgs) -> dict[str, Any]:
         return {"after": args.after}
 
     def build(self, args: CasePageArgs) -> Any:
-        inner = select(CaseParticipant.role.label("viewer_role"), *CASE_COLUMNS).join(
-            Case, Case.id == CaseParticipant.case_id
-        )
+        inner = select(
+            CaseParticipant.role.label("viewer_role"),
+            *CASE_COLUMNS,
+            *access_columns(self.principal),
+        ).join(Case, Case.id == CaseParticipant.case_id)
         if args.after is not None:
             inner = inner.where(Case.case_number > _AFTER_NUMBER)
         if args.open_only:
@@ -146,10 +185,16 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
     """Pages of ``cases(first:, after:, filter:)``: one statement per page,
     the visibility rule in its WHERE clause."""
 
-    def __init__(self, engine: Source, principal: Principal | None) -> None:
+    def __init__(
+        self,
+        engine: Source,
+        principal: Principal | None,
+        access: AccessByCaseIdLoader | None = None,
+    ) -> None:
         super().__init__()
         self.engine = engine
         self.principal = principal or NOBODY
+        self.access = access
 
     @staticmethod
     def shape(args: CaseFilterArgs) -> tuple[bool, ...]:
@@ -184,7 +229,9 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
 
     def build(self, args: CaseFilterArgs) -> Any:
         after, status, number, since, county, name = self.shape(args)
-        query = select(*CASE_COLUMNS).where(case_visible(self.principal, Case.id))
+        query = select(*CASE_COLUMNS, *access_columns(self.principal)).where(
+            case_visible(self.principal, Case.id)
+        )
         if after:
             query = query.where(Case.case_number > _AFTER_NUMBER)
         if status:
@@ -233,5 +280,7 @@ class VisibleCasesLoader(DataLoader[CaseFilterArgs, Page[CaseFilterArgs]]):
             )
             bound = {"principal_id": self.principal.id, **self.values(args)}
             rows = await read(self.engine, statement, bound)
+            if self.access is not None:
+                self.access.prime_from(rows)
             pages.append(Page(rows[: args.first], len(rows) > args.first))
         return pages

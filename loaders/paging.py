@@ -144,6 +144,9 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
         """The statement's bound values for ``args``."""
         raise NotImplementedError
 
+    def received(self, rows: Sequence[Row[Any]]) -> None:
+        """A batch's rows, as read (for subclasses to look at)."""
+
     def statement_for(self, args: A) -> Any:
         key = (type(self), self.shape(args))
         statement = _BUILT.get(key)
@@ -162,9 +165,16 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
         for args, parents in by_args.items():
             limit = self.limit(args)
             grouped: defaultdict[Any, list[Row[Any]]] = defaultdict(list)
-            params = {"keys": parents, "limit": limit + 1, **self.values(args)}
+            params = {
+                "keys": parents,
+                "limit": limit + 1,
+                **self.params,
+                **self.values(args),
+            }
             statement = self.statement_for(args)
-            for row in await read(self.engine, statement, params):
+            rows = await read(self.engine, statement, params)
+            self.received(rows)
+            for row in rows:
                 grouped[getattr(row, self.key_field)].append(row)
             for parent in parents:
                 rows = grouped.get(parent, [])

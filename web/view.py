@@ -331,11 +331,11 @@ class GraphQLEndpoint:
         planned = await self._planned(
             request, principal, query, params, prepared, kind, request_id, today
         )
-        context = self._context(request, principal, prepared, request_id, today)
         if planned is not None and not self.settings.execution_check:
             body, audit = planned
             status = 200
         else:
+            context = self._context(request, principal, prepared, request_id, today)
             # the answer Strawberry gives (with execution_check, the
             # reference the planned answer is compared with; it serves
             # this one, and its statements are not counted as served)
@@ -392,7 +392,11 @@ class GraphQLEndpoint:
     ) -> tuple[dict[str, Any], AuditLog] | None:
         """The answer of the planned path (``execution``), with its audit
         records; None when Strawberry must answer (logged with the reason)."""
-        if not self.settings.planned_execution:
+        if (
+            not self.settings.planned_execution
+            or prepared.operation_type is not OperationType.QUERY
+        ):
+            # changes are Strawberry's, always (resolvers/mutation.py)
             return None
         key = (query, params.operation_name, kind.value)
         context = self._context(

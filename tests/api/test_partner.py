@@ -41,12 +41,13 @@ query($n: String!) {
 """
 
 #: The partner graph costs, whatever the number of people and payments:
-#: 1 identity link (authentication), 2 case by number, 3 the partner's access
-#: to the case (share scopes, protected people; every guard shares it),
-#: 4 participants with their records, 5 orders, 6 the caseworker, 7 activities,
-#: 8 obligations, 9 ledger sums (balance), 10 the payments page, 11 the
-#: payments' disbursements, 12 the audit INSERT (partner read + personal data).
-PARTNER_GRAPH_STATEMENTS = 12
+#: 1 identity link (authentication), 2 case by number, with the partner's
+#: access to the case (share scopes, protected people; every guard shares
+#: it), 3 participants with their records, 4 orders, 5 the caseworker,
+#: 6 activities, 7 obligations, 8 ledger sums (balance), 9 the payments page,
+#: 10 the payments' disbursements, 11 the audit INSERT (partner read +
+#: personal data).
+PARTNER_GRAPH_STATEMENTS = 11
 
 SCOPED = """
 query($n: String!) {

@@ -39,9 +39,10 @@ query Deep {
 }
 """
 
-#: identity link, party, cases page, participants, children, roles (for the
-#: children rule), orders, ledger sums, obligations, payments page, allocations.
-DEEP_VIEWER_STATEMENTS = 11
+#: identity link, party, cases page (with the viewer's access to each case,
+#: which the children rule reads), participants, children, orders, ledger
+#: sums, obligations, payments page, allocations.
+DEEP_VIEWER_STATEMENTS = 10
 
 
 async def _count_for(

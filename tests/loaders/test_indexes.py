@@ -26,6 +26,7 @@ from loaders.case import (
     CaseByNumberLoader,
     CaseFilterArgs,
     CasePageArgs,
+    CasesByPartyIdLoader,
     VisibleCasesLoader,
 )
 from loaders.message import ThreadByIdLoader, ThreadsByCaseIdLoader
@@ -113,6 +114,7 @@ def _cases() -> list[Case]:
 BY_PRINCIPAL = frozenset(
     {
         AccessByCaseIdLoader,
+        CasesByPartyIdLoader,
         VisibleCasesLoader,
         PartyNodeLoader,
         CaseByIdLoader,
