@@ -34,6 +34,7 @@ from starlette.routing import Route
 
 from bench.balance import balance
 from bench.plan import Planned, load
+from db.engine import connect_args
 
 Rows = Sequence[Mapping[str, Any]]
 Results = list[Rows]
@@ -314,7 +315,16 @@ def create_app(database_url: str, plans: Mapping[str, Sequence[Planned]]) -> Sta
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(database_url, min_size=10, max_size=10)
+        # the gateway's own session settings (generic plans among them)
+        settings = connect_args(
+            statement_timeout_seconds=None,
+            command_timeout_seconds=None,
+            idle_in_transaction_timeout_seconds=None,
+            connect_timeout_seconds=10.0,
+        )["server_settings"]
+        pool = await asyncpg.create_pool(
+            database_url, min_size=10, max_size=10, server_settings=settings
+        )
         async with pool.acquire() as connection:
             terms = await connection.fetch(
                 "SELECT term, definition FROM glossary_terms ORDER BY term"
