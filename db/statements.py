@@ -196,12 +196,7 @@ async def fetch(
     if compiled is None:
         return list((await conn.execute(statement, dict(params))).all())
     arguments = compiled.arguments(params)
-    raw = await conn.get_raw_connection()
-    driver: Any = raw.driver_connection
-    listeners = _LISTENERS.get(id(conn.sync_engine.pool))
-    if listeners and not _QUIET.get():
-        for listener in listeners:
-            listener(compiled.sql)
+    driver = await _sending(conn, compiled)
     return compiled.rows(await driver.fetch(compiled.sql, *arguments))
 
 
@@ -215,10 +210,16 @@ async def execute_many(
     if compiled is None:
         await conn.execute(statement, [dict(row) for row in rows])
         return
+    arguments = [compiled.arguments(row) for row in rows]
+    driver = await _sending(conn, compiled)
+    await driver.executemany(compiled.sql, arguments)
+
+
+async def _sending(conn: AsyncConnection, compiled: Compiled) -> Any:
+    """``conn``'s asyncpg connection, the listeners told of the statement."""
     raw = await conn.get_raw_connection()
-    driver: Any = raw.driver_connection
     listeners = _LISTENERS.get(id(conn.sync_engine.pool))
     if listeners and not _QUIET.get():
         for listener in listeners:
             listener(compiled.sql)
-    await driver.executemany(compiled.sql, [compiled.arguments(row) for row in rows])
+    return raw.driver_connection

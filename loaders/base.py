@@ -35,8 +35,15 @@ ID_KEYS = bindparam("keys", type_=ARRAY(BigInteger))
 TEXT_KEYS = bindparam("keys", type_=ARRAY(String))
 
 
-#: asyncpg errors that mean the connection itself is gone.
-_LOST = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError, OSError)
+#: asyncpg errors that mean the connection itself is gone (closed, broken,
+#: or ended by the server: a restart, a failover, an administrator).
+_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    OSError,
+)
 
 
 class Reads:
