@@ -11,9 +11,10 @@ schema's own scalar and enum serializers into plain dicts and lists.
 
 Anything that would make the answer carry an error (a refusal, a null where
 the schema says non-null, a resolver raising, a database failure) stops the
-planned run with ``Fallback``; nothing has been written (audit records are
-kept in the request's own log, dropped with it), and Strawberry runs the
-operation instead, producing the error exactly as it always has.
+planned run with ``Fallback`` (its cause attached); nothing has been written
+(audit records are kept in the request's own log, dropped with it). The view
+then has Strawberry run the operation, producing the error exactly as it
+always has; a database failure or timeout it answers at once instead.
 """
 
 from __future__ import annotations

@@ -408,6 +408,12 @@ class GraphQLEndpoint:
             )
             data = await self.executor.run(plan, context, prepared.coerced)
         except (Unsupported, Fallback) as exc:
+            cause = exc.__cause__
+            if cause is not None and classify(cause) is not None:
+                # the database failed or timed out: answered as such now
+                # (503 or 504), not waited for a second time by Strawberry
+                self.executions["failed"] += 1
+                raise cause from None
             self.executions["strawberry"] += 1
             log.info(
                 "executed by Strawberry (%s: %s) request_id=%s",

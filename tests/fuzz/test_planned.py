@@ -12,12 +12,14 @@ the planned path does not take goes to Strawberry, counted and logged.
 from __future__ import annotations
 
 import logging
+import time
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from sqlalchemy import text
 
 from db.enums import PaymentSource, PaymentStatus
 from db.models import Payment
@@ -205,3 +207,31 @@ def test_generated_queries_equal_strawberry(
     # running_api has compared each planned answer with Strawberry's
     print(f"{caller}: {dict(executions)}")
     assert executions["planned"] > 0, executions
+
+
+async def test_a_database_timeout_is_answered_at_once_not_waited_twice(
+    seeded: Seeded, issuer: TestIssuer
+) -> None:
+    token = tokens(issuer)["parent"]
+    orders = "{ viewer { cases { nodes { orders { orderNumber } } } } }"
+    limits = {
+        "db_statement_timeout_seconds": 0.5,
+        "db_command_timeout_seconds": 1.0,
+        "execution_check": False,
+    }
+    async with running_api(seeded.engine, issuer.url, **limits) as api:
+        # while another session holds the orders table locked
+        async with seeded.engine.begin() as conn:
+            await conn.execute(
+                text("LOCK TABLE support_orders IN ACCESS EXCLUSIVE MODE")
+            )
+            started = time.monotonic()
+            response = await api.post(orders, token)
+            took = time.monotonic() - started
+        # then the planned run's statement is cancelled by the server and the
+        # caller gets TIMEOUT after one statement timeout, not two (the
+        # fallback does not wait on the same lock again)
+        assert response.status_code == 504, response.text
+        assert response.json()["errors"][0]["extensions"]["code"] == "TIMEOUT"
+        assert took < 0.95, took
+        assert api.app.state.graphql.executions == {"failed": 1}
