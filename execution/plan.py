@@ -19,7 +19,7 @@ operation go to Strawberry, with the reason (``Unsupported``).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,21 +29,25 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLField,
-    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
+    Visitor,
+    get_named_type,
     is_abstract_type,
     is_leaf_type,
+    visit,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 from strawberry.types.field import StrawberryField
 
+from documents.prepare import fragments_of
 from execution.batches import BATCHED, Batched
 from schema.permissions import Guard
 
@@ -79,28 +83,21 @@ class Plan:
     fields: list[FieldPlan]
 
 
-def _named(kind: GraphQLOutputType) -> Any:
-    while isinstance(kind, (GraphQLNonNull, GraphQLList)):
-        kind = kind.of_type
-    return kind
+class _FindVariable(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found = False
+
+    def enter_variable(self, *_: Any) -> None:
+        self.found = True
 
 
-def _uses_variables(node: Any) -> bool:
-    from graphql import VariableNode, visit
-    from graphql.language import Visitor
-
-    found = False
-
-    class _Find(Visitor):
-        def enter_variable(self, *_: Any) -> None:
-            nonlocal found
-            found = True
-
+def _uses_variables(node: FieldNode) -> bool:
+    """Whether any argument of ``node`` holds a variable (at any depth)."""
+    finder = _FindVariable()
     for argument in node.arguments or ():
-        if isinstance(argument.value, VariableNode):
-            return True
-        visit(argument.value, _Find())
-    return found
+        visit(argument.value, finder)
+    return finder.found
 
 
 class Planner:
@@ -143,11 +140,7 @@ class Planner:
             raise Unsupported(f"a {operation.operation.value}")
         if operation.directives:
             raise Unsupported("directives")
-        fragments = {
-            d.name.value: d
-            for d in document.definitions
-            if isinstance(d, FragmentDefinitionNode)
-        }
+        fragments = fragments_of(document)
         root = self.schema.query_type
         assert root is not None
         return Plan(root, self._fields(root, [operation.selection_set], fragments))
@@ -219,8 +212,6 @@ class Planner:
     ) -> FieldPlan:
         name = nodes[0].name.value
         if name == "__typename":
-            from graphql import GraphQLString
-
             return FieldPlan(
                 key, name, nodes, None, None, None, None, GraphQLNonNull(GraphQLString)
             )
@@ -248,7 +239,7 @@ class Planner:
             definition.type,
         )
         plan.uses_variables = _uses_variables(nodes[0])
-        named = _named(definition.type)
+        named = get_named_type(definition.type)
         if is_leaf_type(named):
             return plan
         selection_sets = [n.selection_set for n in nodes if n.selection_set]
@@ -259,6 +250,3 @@ class Planner:
         for kind in concrete:
             plan.children[kind.name] = self._fields(kind, selection_sets, fragments)
         return plan
-
-
-Serializer = Callable[[Any], Any]

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql import Executable
 
-from auth.authorization.filters import Shape, shape_of
+from auth.authorization.filters import shape_of
 from auth.principal import NOBODY, Principal
 from db import statements
 
@@ -165,9 +165,18 @@ class ManyByKey(SqlLoader[K, "list[Row[Any]]"]):
         return [grouped.get(key, []) for key in keys]
 
 
-#: Statements built from a principal, by who built them and the principal's
-#: shape (``filters.shape_of``); bounded: kinds times builders.
-_BUILT: dict[tuple[object, Shape], Any] = {}
+#: Statements built once and kept, by what they depend on (the builder and
+#: its shape: a principal's kind, a page's optional conditions); bounded:
+#: builders times shapes.
+_BUILT: dict[Hashable, Any] = {}
+
+
+def built_once(key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, called the first time ``key`` is asked for only."""
+    statement = _BUILT.get(key)
+    if statement is None:
+        statement = _BUILT[key] = build()
+    return cast("T", statement)
 
 
 def built_for(
@@ -178,11 +187,7 @@ def built_for(
     (``filters.PRINCIPAL_ID``), so it is the same for every such principal.
     Building a statement costs milliseconds; executing a cached one does not
     rebuild anything."""
-    key = (builder, shape_of(principal))
-    statement = _BUILT.get(key)
-    if statement is None:
-        statement = _BUILT[key] = build(principal)
-    return cast("T", statement)
+    return built_once((builder, shape_of(principal)), lambda: build(principal))
 
 
 class VisibleOneByKey(OneByKey[K]):

@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import BigInteger, Select, bindparam, func, select, true
 from sqlalchemy.engine import Row
 
-from loaders.base import ID_KEYS, SqlLoader, read
+from loaders.base import ID_KEYS, SqlLoader, built_once, read
 
 A = TypeVar("A", bound=Hashable)
 
@@ -120,10 +120,6 @@ class Page(Generic[A]):
     has_next: bool
 
 
-#: Paged statements by loader and shape (bounded: loaders times shapes).
-_BUILT: dict[tuple[type, Hashable], Any] = {}
-
-
 class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
     """Batches ``(parent key, args)`` keys; subclasses build the statement.
 
@@ -148,11 +144,7 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
         """A batch's rows, as read (for subclasses to look at)."""
 
     def statement_for(self, args: A) -> Any:
-        key = (type(self), self.shape(args))
-        statement = _BUILT.get(key)
-        if statement is None:
-            statement = _BUILT[key] = self.build(args)
-        return statement
+        return built_once((type(self), self.shape(args)), lambda: self.build(args))
 
     def limit(self, args: A) -> int:
         return int(args.first)  # type: ignore[attr-defined]
