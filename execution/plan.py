@@ -77,10 +77,13 @@ class FieldPlan:
     uses_variables: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Plan:
     root_type: GraphQLObjectType
     fields: list[FieldPlan]
+    #: The operation as one statement (``execution.compile``) for parents, or
+    #: why it does not compile; None until a parent first runs it.
+    compiled: Any = None
 
 
 class _FindVariable(Visitor):

@@ -24,6 +24,7 @@ import inspect
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     GraphQLEnumType,
     GraphQLList,
@@ -38,7 +39,10 @@ from graphql.pyutils import Undefined
 from strawberry.schema.schema_converter import get_arguments
 
 from auth.authorization.policy import Outcome
-from execution.plan import FieldPlan, Plan, Planner
+from auth.principal import Principal
+from execution.compile import Compiled, Compiler
+from execution.plan import FieldPlan, Plan, Planner, Unsupported
+from loaders.base import Source, read
 from schema.context import Context
 from schema.permissions import accesses_of
 
@@ -63,6 +67,46 @@ class Executor:
         self.config = schema.config
         self.scalars = schema.schema_converter.scalar_registry
         self._enums: dict[str, dict[tuple[type, Any], Any]] = {}
+
+    def compiled(self, plan: Plan, context: Context) -> Compiled:
+        """``plan`` as one statement for the context's caller (compiled on
+        the first call, kept on the plan); ``Unsupported`` when it does not
+        compile, and the plan runs a level at a time."""
+        found = plan.compiled
+        if found is None:
+            principal = context.principal
+            try:
+                if principal is None:
+                    raise Unsupported("anonymous")
+                compiler = Compiler(
+                    principal,
+                    context.settings.max_page_size,
+                    self.config,
+                    self.scalars,
+                )
+                found = compiler.compile(plan)
+            except Unsupported as exc:
+                found = str(exc)
+            plan.compiled = found
+        if isinstance(found, str):
+            raise Unsupported(found)
+        return found  # type: ignore[no-any-return]
+
+    async def run_compiled(
+        self, compiled: Compiled, source: Source, principal: Principal
+    ) -> dict[str, Any]:
+        """The operation's ``data``, built by PostgreSQL in one statement."""
+        try:
+            rows = await read(
+                source, compiled.statement, {"principal_id": principal.id}
+            )
+            value = rows[0].data
+            data: dict[str, Any] = (
+                orjson.loads(value) if isinstance(value, str | bytes) else value
+            )
+        except Exception as exc:
+            raise Fallback(type(exc).__name__) from exc
+        return data
 
     async def run(
         self, plan: Plan, context: Context, variables: VariableValues | None

@@ -12,12 +12,12 @@ from domain.case_number import is_case_number
 from resolvers.access import case_access, principal
 from schema.context import Info
 
-_OTHER_ROLE = {
+OTHER_ROLE = {
     ParticipantRole.OBLIGOR: ParticipantRole.OBLIGEE,
     ParticipantRole.OBLIGEE: ParticipantRole.OBLIGOR,
     ParticipantRole.CARETAKER: ParticipantRole.OBLIGOR,
 }
-_ROLE_ORDER = (
+ROLE_ORDER = (
     ParticipantRole.OBLIGOR,
     ParticipantRole.OBLIGEE,
     ParticipantRole.CARETAKER,
@@ -49,7 +49,7 @@ async def by_number(info: Info, number: str) -> Any:
 
 async def viewer_role(info: Info, case_id: int) -> ParticipantRole | None:
     roles = (await case_access(info, case_id)).roles
-    return next((role for role in _ROLE_ORDER if role in roles), None)
+    return next((role for role in ROLE_ORDER if role in roles), None)
 
 
 async def participants(info: Info, case_id: int) -> list[Any]:
@@ -61,7 +61,7 @@ async def other_party(info: Info, case_id: int) -> Any:
     mine = await viewer_role(info, case_id)
     if mine is None:
         return None
-    wanted = _OTHER_ROLE[mine]
+    wanted = OTHER_ROLE[mine]
     for row in await participants(info, case_id):
         if row.role is wanted:
             return row

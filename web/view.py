@@ -406,7 +406,18 @@ class GraphQLEndpoint:
             plan = self.executor.planner.plan(
                 key, prepared.document, prepared.operation
             )
-            data = await self.executor.run(plan, context, prepared.coerced)
+            try:
+                compiled = self.executor.compiled(plan, context)
+            except Unsupported:
+                # a level at a time (the reason is on the plan)
+                data = await self.executor.run(plan, context, prepared.coerced)
+                path = "planned"
+            else:
+                assert principal is not None
+                data = await self.executor.run_compiled(
+                    compiled, context.loaders.engine, principal
+                )
+                path = "compiled"
         except (Unsupported, Fallback) as exc:
             cause = exc.__cause__
             if cause is not None and classify(cause) is not None:
@@ -425,7 +436,7 @@ class GraphQLEndpoint:
         finally:
             # the planned path's one connection goes back before anything else
             await context.loaders.close()
-        self.executions["planned"] += 1
+        self.executions[path] += 1
         return {"data": data}, context.audit
 
     def _check(

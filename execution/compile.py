@@ -1,0 +1,519 @@
+"""Compiled plans: a parent's whole query as one SQL statement that builds
+the answer's JSON in PostgreSQL.
+
+The statement is composed of the loaders' own statements, not of a second
+copy of them: each list or object a field reads is the statement its loader
+runs, narrowed from the batch's ``:keys`` array to the one parent's key (a
+correlated LATERAL subquery), and aggregated with ``json_agg``. Same
+columns, same joins, same order, same visibility predicates; the loaders
+stay the one place that says how a lookup is made.
+
+Authorization comes from the declarations the guards apply
+(``auth.authorization.rules``): for each guarded field the compiler asks
+``policy.decide`` (and ``policy.payment_source``) about every situation the
+caller kind can be in on a case it reaches (each set of parent roles, the
+row being the caller's own or not, the row protected or not), and turns the
+answers into SQL: a constant where the answer never changes, a ``CASE`` on
+the row's owner or protection column where it changes with those. A field
+whose answer would depend on anything else, or would carry an error or an
+audit record, is not compiled.
+
+What compiles: queries by a parent (the caller kind whose rules the
+compiler enumerates), fields that read a row's column, the declared batched
+lists (``execution.batches``) backed by a loader with one statement, the
+resolvers listed in ``_RESOLVERS``, connections' ``nodes`` and
+``__typename``; leaves of type String, ID, Int, Boolean, Date, Decimal and
+enums. Anything else raises ``Unsupported`` and the plan runs on the
+level-at-a-time executor (``execution.run``) as before. The differential
+tests compare compiled answers with Strawberry's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import chain, combinations
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    get_named_type,
+    is_list_type,
+    is_non_null_type,
+)
+from graphql.execution.values import get_argument_values
+from sqlalchemy import (
+    Text,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSON, array
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from strawberry.schema.schema_converter import get_arguments
+
+from auth.authorization import policy
+from auth.authorization.access import CaseAccess
+from auth.authorization.filters import PRINCIPAL_ID
+from auth.authorization.policy import Outcome
+from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
+from auth.principal import Principal
+from db.enums import ParticipantRole, PaymentSource
+from execution.batches import BATCHED
+from execution.plan import FieldPlan, Plan, Unsupported
+from loaders import Loaders
+from loaders.base import ManyByKey
+from loaders.case import CasePageArgs
+from loaders.paging import PagedLoader
+from loaders.payment import PaymentPageArgs
+from resolvers.case import OTHER_ROLE, ROLE_ORDER
+from resolvers.paging import page_request
+from schema.enums import PaymentSource as ShownSource
+
+#: Scalars PostgreSQL's JSON writes exactly as the schema serializes them.
+_AS_IS = frozenset({"String", "ID", "Int", "Boolean", "Date"})
+
+#: Every set of parent roles a caller can hold on a case it reaches.
+_ROLE_SETS = [
+    frozenset(found)
+    for found in chain.from_iterable(
+        combinations(list(ParticipantRole), n)
+        for n in range(1, len(ParticipantRole) + 1)
+    )
+]
+
+#: Readers who own what they read: their reads are not audited.
+_OWNERS = (Relation.SELF, Relation.CUSTODIAN)
+
+
+@dataclass(frozen=True, slots=True)
+class Compiled:
+    """One statement answering the whole operation: its single row's single
+    column is the ``data`` object, as JSON text."""
+
+    statement: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """Where a field's parent object comes from: a subquery's columns."""
+
+    columns: Any
+    type_name: str
+
+
+Handler = Callable[["Compiler", FieldPlan, _Row], ColumnElement[Any]]
+
+
+class Compiler:
+    """Compiles plans for one principal kind (parents)."""
+
+    def __init__(
+        self, principal: Principal, max_page_size: int, config: Any, scalars: Any
+    ) -> None:
+        if not principal.is_party:
+            raise Unsupported("only parents' queries compile")
+        self.principal = principal
+        self.max_page_size = max_page_size
+        self.config = config
+        self.scalars = scalars
+        # request-independent loader instances: their statements only
+        self.loaders = Loaders(None, date.today(), principal)  # type: ignore[arg-type]
+        self._names = 0
+
+    def compile(self, plan: Plan) -> Compiled:
+        pairs: list[Any] = []
+        root = _Row(None, plan.root_type.name)
+        for field in plan.fields:
+            pairs += [literal(field.key), self._value(field, root)]
+        return Compiled(select(func.json_build_object(*pairs).label("data")))
+
+    # --- fields ------------------------------------------------------------
+
+    def _value(self, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+        if field.name == "__typename":
+            return literal(row.type_name)
+        if field.uses_variables:
+            raise Unsupported(f"{row.type_name}.{field.name} takes variables")
+        assert field.strawberry is not None
+        value = self._unguarded(field, row)
+        rule = FIELDS.get((row.type_name, field.name))
+        if rule is None:
+            return value
+        return self._guarded(field, row, rule, value)
+
+    def _unguarded(self, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+        handler = _RESOLVERS.get((row.type_name, field.name))
+        if handler is not None:
+            return handler(self, field, row)
+        batched = BATCHED.get((row.type_name, field.name))
+        if batched is not None:
+            loader = getattr(self.loaders, batched.loader)
+            if not isinstance(loader, ManyByKey):
+                raise Unsupported(f"{row.type_name}.{field.name} is not one list")
+            source = self._narrowed(loader.query(), _outer(row, batched.key))
+            return self._list(field, source)
+        assert field.strawberry is not None
+        if field.strawberry.base_resolver is not None:
+            raise Unsupported(f"{row.type_name}.{field.name} has a resolver")
+        column = row.columns.c.get(field.strawberry.python_name)
+        if column is None:
+            raise Unsupported(f"{row.type_name}.{field.name} is not a column")
+        return self._leaf(field, column)
+
+    def _leaf(self, field: FieldPlan, column: Any) -> ColumnElement[Any]:
+        named = get_named_type(field.return_type)
+        if is_list_type(_nullable(field)):
+            raise Unsupported(f"{field.name} is a list of values")
+        if isinstance(named, GraphQLEnumType):
+            return case(
+                *(
+                    (column == _stored(column, value.value), name)
+                    for name, value in named.values.items()
+                ),
+                else_=null(),
+            )
+        if isinstance(named, GraphQLScalarType):
+            if named.name in _AS_IS:
+                return column  # type: ignore[no-any-return]
+            if named.name == "Decimal":
+                return cast(column, Text)
+        raise Unsupported(f"{field.name} of type {named.name}")
+
+    def _object(self, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+        """``json_build_object`` of ``field``'s selection on ``row``."""
+        pairs: list[Any] = []
+        for child in field.children.get(row.type_name, ()):
+            pairs += [literal(child.key), self._value(child, row)]
+        return func.json_build_object(*pairs)
+
+    def _object_type(self, field: FieldPlan) -> str:
+        named = get_named_type(field.return_type)
+        if not isinstance(named, GraphQLObjectType):
+            raise Unsupported(f"{field.name} is abstract")
+        return named.name
+
+    def _list(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
+        """A JSON array of ``field``'s objects, one per row of ``source``
+        (a LATERAL subquery), in the rows' order."""
+        row = _Row(source, self._object_type(field))
+        aggregated = func.coalesce(
+            func.json_agg(self._object(field, row)), literal("[]", JSON)
+        )
+        return select(aggregated).select_from(source).scalar_subquery()
+
+    def _one(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
+        """``field``'s object from the first row of ``source``, or null."""
+        row = _Row(source, self._object_type(field))
+        return (
+            select(self._object(field, row))
+            .select_from(source)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def _connection(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
+        """A connection of which only ``nodes`` (and ``__typename``) are
+        selected: its rows, in order."""
+        type_name = self._object_type(field)
+        pairs: list[Any] = []
+        for child in field.children.get(type_name, ()):
+            if child.name == "__typename":
+                pairs += [literal(child.key), literal(type_name)]
+            elif child.name == "nodes":
+                pairs += [literal(child.key), self._list(child, source)]
+            else:
+                raise Unsupported(f"{type_name}.{child.name}")
+        return func.json_build_object(*pairs)
+
+    def _arguments(self, field: FieldPlan) -> dict[str, Any]:
+        """The resolver's arguments, converted as Strawberry converts them."""
+        assert field.definition is not None
+        assert field.strawberry is not None
+        coerced = get_argument_values(field.definition, field.nodes[0], None)
+        _, converted = get_arguments(
+            field=field.strawberry,
+            source=None,
+            info=None,  # type: ignore[arg-type]
+            kwargs=coerced,
+            config=self.config,
+            scalar_registry=self.scalars,
+        )
+        return converted
+
+    # --- narrowing a loader's batch statement to one parent ----------------
+
+    def _narrowed(
+        self, statement: Any, key: Any, values: Mapping[str, Any] | None = None
+    ) -> Any:
+        """``statement`` (a loader's batch over ``:keys``) for the one key
+        ``key`` (a column of the enclosing query), with ``values`` bound in
+        place (each subquery its own), as a LATERAL subquery."""
+        values = dict(values or {})
+
+        def replace(element: Any, **_: Any) -> Any:
+            if isinstance(element, BindParameter):
+                if element.key == "keys":
+                    return array([key])
+                if element.key in values:
+                    return literal(values[element.key], element.type)
+            return None
+
+        narrowed = visitors.replacement_traverse(statement, {}, replace)
+        self._names += 1
+        return narrowed.lateral(f"r{self._names}")
+
+    # --- guards --------------------------------------------------------------
+
+    def _guarded(
+        self, field: FieldPlan, row: _Row, rule: FieldRule, value: ColumnElement[Any]
+    ) -> ColumnElement[Any]:
+        """``value`` where the declared rule lets a parent read it, else what
+        the guard gives instead (null, or an empty list)."""
+        type_rule = TYPES[row.type_name]
+        if rule.items is not None:
+            raise Unsupported(f"{row.type_name}.{field.name} drops rows")
+        allowed: list[tuple[bool, bool]] = []
+        outcomes: dict[tuple[bool, bool], set[Outcome]] = {}
+        for roles, owner, protected in _situations(type_rule, rule):
+            decision = self._decide(rule, type_rule, roles, owner, protected)
+            if decision.outcome is Outcome.FORBID:
+                raise Unsupported(f"{row.type_name}.{field.name} may be refused")
+            if (
+                decision.outcome is Outcome.ALLOW
+                and rule.personal is not None
+                and decision.relation not in _OWNERS
+            ):
+                raise Unsupported(f"{row.type_name}.{field.name} is audited")
+            outcomes.setdefault((owner, protected), set()).add(decision.outcome)
+        for situation, found in outcomes.items():
+            if len(found) > 1:
+                raise Unsupported(
+                    f"{row.type_name}.{field.name} depends on the caller's roles"
+                )
+            if Outcome.ALLOW in found:
+                allowed.append(situation)
+        if len(allowed) == len(outcomes):
+            return value
+        empty: ColumnElement[Any] = (
+            literal("[]", JSON) if is_list_type(_nullable(field)) else null()
+        )
+        if not allowed:
+            return empty
+        condition = or_(
+            *(
+                self._situation(row, type_rule, rule, owner, protected)
+                for owner, protected in allowed
+            )
+        )
+        return case((condition, value), else_=empty)
+
+    def _situation(
+        self,
+        row: _Row,
+        type_rule: TypeRule,
+        rule: FieldRule,
+        owner: bool,
+        protected: bool,
+    ) -> ColumnElement[bool]:
+        """SQL true for a row in this situation (owner, protected)."""
+        conditions: list[ColumnElement[bool]] = []
+        if type_rule.owner_key is not None:
+            mine = row.columns.c[type_rule.owner_key] == PRINCIPAL_ID
+            conditions.append(mine if owner else ~mine)
+        if rule.protected_key is not None:
+            flag = row.columns.c[rule.protected_key].is_(true())
+            conditions.append(flag if protected else ~flag)
+        if not conditions:
+            return true()
+        found = conditions[0]
+        for more in conditions[1:]:
+            found = found & more
+        return found
+
+    def _decide(
+        self,
+        rule: FieldRule,
+        type_rule: TypeRule,
+        roles: frozenset[ParticipantRole],
+        owner: bool,
+        protected: bool,
+    ) -> policy.Decision:
+        owner_id = None
+        if type_rule.owner_key is not None:
+            owner_id = self.principal.id if owner else -1
+        return policy.decide(
+            self.principal, rule, CaseAccess(1, roles), owner_id, protected
+        )
+
+    def _access(self) -> Iterator[CaseAccess]:
+        for roles in _ROLE_SETS:
+            yield CaseAccess(1, roles)
+
+
+def _situations(
+    type_rule: TypeRule, rule: FieldRule
+) -> Iterator[tuple[frozenset[ParticipantRole], bool, bool]]:
+    owners = (False, True) if type_rule.owner_key is not None else (False,)
+    protections = (False, True) if rule.protected_key is not None else (False,)
+    for roles in _ROLE_SETS:
+        for owner in owners:
+            for protected in protections:
+                yield roles, owner, protected
+
+
+def _outer(row: _Row, key: str) -> ColumnElement[Any]:
+    """The column ``key`` of ``row``'s subquery, named in the text: a
+    subquery nested in a loader's statement refers to it without SQLAlchemy
+    adding the subquery to that statement's FROM list (PostgreSQL resolves
+    it to the enclosing query)."""
+    column = row.columns.c[key]
+    return literal_column(f"{row.columns.name}.{key}", column.type)
+
+
+def _stored(column: Any, value: Any) -> ColumnElement[Any]:
+    """``value`` (an enum's value) as ``column`` stores it."""
+    enum_class = getattr(column.type, "enum_class", None)
+    return literal(enum_class(value) if enum_class else value, column.type)
+
+
+def _nullable(field: FieldPlan) -> Any:
+    kind = field.return_type
+    return kind.of_type if is_non_null_type(kind) else kind
+
+
+# --- resolvers the compiler knows ---------------------------------------------
+
+
+def _viewer(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+    """``viewer``: the calling parent's own record."""
+    loader = compiler.loaders.party_by_id
+    source = compiler._narrowed(loader.query(), PRINCIPAL_ID)
+    return compiler._one(field, source)
+
+
+def _viewer_cases(
+    compiler: Compiler, field: FieldPlan, row: _Row
+) -> ColumnElement[Any]:
+    """``Viewer.cases``: a first page (no ``after``) of the parent's cases."""
+    arguments = compiler._arguments(field)
+    if arguments.get("after") is not None:
+        raise Unsupported("Viewer.cases after a cursor")
+    size = _page_size(arguments.get("first"), compiler.max_page_size)
+    args = CasePageArgs(size, None, bool(arguments.get("open_only")))
+    loader = compiler.loaders.cases_by_party_id
+    return compiler._connection(field, _page(compiler, loader, args, row, size))
+
+
+def _order_payments(
+    compiler: Compiler, field: FieldPlan, row: _Row
+) -> ColumnElement[Any]:
+    """``Order.payments``: a first page of the order's payments."""
+    arguments = compiler._arguments(field)
+    if arguments.get("after") is not None:
+        raise Unsupported("Order.payments after a cursor")
+    since, until = arguments.get("since"), arguments.get("until")
+    if since is not None and until is not None and since > until:
+        raise Unsupported("an empty date range (an error)")
+    size = _page_size(arguments.get("first"), compiler.max_page_size)
+    args = PaymentPageArgs(size, None, since, until)
+    loader = compiler.loaders.payments_by_order_id
+    return compiler._connection(field, _page(compiler, loader, args, row, size))
+
+
+def _page(
+    compiler: Compiler, loader: PagedLoader[Any], args: Any, row: _Row, size: int
+) -> Any:
+    values = {**loader.values(args), "limit": size}
+    return compiler._narrowed(loader.statement_for(args), _outer(row, "pk"), values)
+
+
+def _page_size(first: int | None, maximum: int) -> int:
+    try:
+        size, _ = page_request(first, None, maximum, "", str)
+    except Exception as exc:  # a refusal: Strawberry answers it
+        raise Unsupported("a page size out of range") from exc
+    return size
+
+
+def _other_party(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+    """``Case.otherParty``: the first participant in the role opposite the
+    caller's first role on the case (``resolvers.case.other_party``)."""
+    roles = row.columns.c.get("access_roles")
+    if roles is None:
+        raise Unsupported("a case without the caller's roles")
+    participants = compiler.loaders.participants_by_case_id.query()
+    source = compiler._narrowed(participants, _outer(row, "pk"))
+    wanted = case(
+        *(
+            (
+                literal(mine, source.c.role.type) == roles.any_(),
+                literal(OTHER_ROLE[mine], source.c.role.type),
+            )
+            for mine in ROLE_ORDER
+        ),
+        else_=null(),
+    )
+    party = _Row(source, compiler._object_type(field))
+    return (
+        select(compiler._object(field, party))
+        .select_from(source)
+        .where(source.c.role == wanted)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _participant_party(
+    compiler: Compiler, field: FieldPlan, row: _Row
+) -> ColumnElement[Any]:
+    """``Participant.party``: the participant's own row."""
+    return compiler._object(field, _Row(row.columns, compiler._object_type(field)))
+
+
+def _payment_source(
+    compiler: Compiler, field: FieldPlan, row: _Row
+) -> ColumnElement[Any]:
+    """``Payment.source`` as the caller may see it: the declared rule's tax
+    coarsening (``policy.payment_source``), the same for every set of roles
+    a parent may hold, else not compiled."""
+    rule = FIELDS[("Payment", "source")]
+    named = get_named_type(field.return_type)
+    assert isinstance(named, GraphQLEnumType)
+    names = {value.value: name for name, value in named.values.items()}
+    shown: dict[PaymentSource, str] = {}
+    for stored in PaymentSource:
+        seen = {
+            policy.payment_source(compiler.principal, access, stored)
+            for access in compiler._access()
+        }
+        if len(seen) != 1:
+            raise Unsupported("Payment.source depends on the caller's roles")
+        visible = seen.pop() if rule.tax_source else stored
+        member = ShownSource.TAX_OFFSET if visible is None else ShownSource(str(stored))
+        shown[stored] = names[member.value]
+    column = row.columns.c.source
+    return case(
+        *((column == literal(s, column.type), name) for s, name in shown.items()),
+        else_=null(),
+    )
+
+
+_RESOLVERS: Mapping[tuple[str, str], Handler] = {
+    ("Query", "viewer"): _viewer,
+    ("Viewer", "cases"): _viewer_cases,
+    ("Order", "payments"): _order_payments,
+    ("Case", "otherParty"): _other_party,
+    ("Participant", "party"): _participant_party,
+    ("Payment", "source"): _payment_source,
+}
