@@ -4,9 +4,9 @@ Per scenario it replays, on one pooled asyncpg connection, the statements
 the gateway sent for that request (recorded through the wire relay, same
 SQL, same parameters), builds the same JSON from the rows with a few lines
 of plain Python and sends it with orjson; where the gateway had PostgreSQL
-build the answer (a compiled plan), it sends that JSON on as it came. No GraphQL, no ORM, no checks
-beyond the ones the SQL already holds: what remains between it and the
-gateway is the gateway's own work.
+build the answer (a compiled plan), it sends that JSON on as it came. No
+GraphQL, no ORM, no checks beyond the ones the SQL already holds: what
+remains between it and the gateway is the gateway's own work.
 
     python -m bench.ceiling --database-url URL --plan PLAN.json --port N
 

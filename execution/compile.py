@@ -74,7 +74,7 @@ from execution.plan import FieldPlan, Plan, Unsupported
 from loaders import Loaders
 from loaders.base import ManyByKey
 from loaders.case import CasePageArgs
-from loaders.paging import PagedLoader
+from loaders.paging import PagedLoader, page_of_each
 from loaders.payment import PaymentPageArgs
 from resolvers.case import OTHER_ROLE, ROLE_ORDER
 from resolvers.paging import page_request
@@ -105,11 +105,38 @@ class Compiled:
 
 
 @dataclass(frozen=True, slots=True)
-class _Row:
-    """Where a field's parent object comes from: a subquery's columns."""
+class _Source:
+    """A loader's statement narrowed to one parent, cut to the columns the
+    selection uses only once it is known (``cut``)."""
 
-    columns: Any
+    #: The LATERAL subquery's alias; the selection names its columns in text.
+    name: str
+    types: Mapping[str, Any]
+    cut: Callable[[frozenset[str]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """The object a field is selected on: a row of ``source`` (None at the
+    root), and the columns the selection has used of it."""
+
     type_name: str
+    source: _Source | None
+    used: set[str]
+
+    def column(self, key: str) -> ColumnElement[Any]:
+        """The row's column ``key``, named in the text: subqueries nested at
+        any depth refer to it without SQLAlchemy adding the source to their
+        FROM lists (PostgreSQL resolves it to the enclosing query)."""
+        if self.source is None or key not in self.source.types:
+            raise Unsupported(f"{self.type_name} has no {key}")
+        self.used.add(key)
+        return literal_column(f"{self.source.name}.{key}", self.source.types[key])
+
+    def lateral(self) -> Any:
+        """The source cut to what was used, as the FROM of the selection."""
+        assert self.source is not None
+        return self.source.cut(frozenset(self.used)).lateral(self.source.name)
 
 
 Handler = Callable[["Compiler", FieldPlan, _Row], ColumnElement[Any]]
@@ -133,7 +160,7 @@ class Compiler:
 
     def compile(self, plan: Plan) -> Compiled:
         pairs: list[Any] = []
-        root = _Row(None, plan.root_type.name)
+        root = _Row(plan.root_type.name, None, set())
         for field in plan.fields:
             pairs += [literal(field.key), self._value(field, root)]
         return Compiled(select(func.json_build_object(*pairs).label("data")))
@@ -161,15 +188,11 @@ class Compiler:
             loader = getattr(self.loaders, batched.loader)
             if not isinstance(loader, ManyByKey):
                 raise Unsupported(f"{row.type_name}.{field.name} is not one list")
-            source = self._narrowed(loader.query(), _outer(row, batched.key))
-            return self._list(field, source)
+            return self._list(field, self.many(loader.query(), row.column(batched.key)))
         assert field.strawberry is not None
         if field.strawberry.base_resolver is not None:
             raise Unsupported(f"{row.type_name}.{field.name} has a resolver")
-        column = row.columns.c.get(field.strawberry.python_name)
-        if column is None:
-            raise Unsupported(f"{row.type_name}.{field.name} is not a column")
-        return self._leaf(field, column)
+        return self._leaf(field, row.column(field.strawberry.python_name))
 
     def _leaf(self, field: FieldPlan, column: Any) -> ColumnElement[Any]:
         named = get_named_type(field.return_type)
@@ -203,26 +226,33 @@ class Compiler:
             raise Unsupported(f"{field.name} is abstract")
         return named.name
 
-    def _list(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
-        """A JSON array of ``field``'s objects, one per row of ``source``
-        (a LATERAL subquery), in the rows' order."""
-        row = _Row(source, self._object_type(field))
-        aggregated = func.coalesce(
-            func.json_agg(self._object(field, row)), literal("[]", JSON)
-        )
-        return select(aggregated).select_from(source).scalar_subquery()
+    def _row(self, field: FieldPlan, source: _Source) -> _Row:
+        return _Row(self._object_type(field), source, set())
 
-    def _one(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
-        """``field``'s object from the first row of ``source``, or null."""
-        row = _Row(source, self._object_type(field))
-        return (
-            select(self._object(field, row))
-            .select_from(source)
-            .limit(1)
-            .scalar_subquery()
-        )
+    def _list(self, field: FieldPlan, source: _Source) -> ColumnElement[Any]:
+        """A JSON array of ``field``'s objects, one per row of ``source``,
+        in the rows' order."""
+        row = self._row(field, source)
+        built = self._object(field, row)
+        aggregated = func.coalesce(func.json_agg(built), literal("[]", JSON))
+        return select(aggregated).select_from(row.lateral()).scalar_subquery()
 
-    def _connection(self, field: FieldPlan, source: Any) -> ColumnElement[Any]:
+    def _one(
+        self,
+        field: FieldPlan,
+        source: _Source,
+        where: Callable[[_Row], Any] | None = None,
+    ) -> ColumnElement[Any]:
+        """``field``'s object from the first row of ``source`` (that
+        ``where`` holds for), or null."""
+        row = self._row(field, source)
+        built = self._object(field, row)
+        query = select(built)
+        if where is not None:
+            query = query.where(where(row))
+        return query.select_from(row.lateral()).limit(1).scalar_subquery()
+
+    def _connection(self, field: FieldPlan, source: _Source) -> ColumnElement[Any]:
         """A connection of which only ``nodes`` (and ``__typename``) are
         selected: its rows, in order."""
         type_name = self._object_type(field)
@@ -251,27 +281,36 @@ class Compiler:
         )
         return converted
 
-    # --- narrowing a loader's batch statement to one parent ----------------
+    # --- a loader's batch statement, for one parent ------------------------
 
-    def _narrowed(
-        self, statement: Any, key: Any, values: Mapping[str, Any] | None = None
-    ) -> Any:
-        """``statement`` (a loader's batch over ``:keys``) for the one key
-        ``key`` (a column of the enclosing query), with ``values`` bound in
-        place (each subquery its own), as a LATERAL subquery."""
-        values = dict(values or {})
-
-        def replace(element: Any, **_: Any) -> Any:
-            if isinstance(element, BindParameter):
-                if element.key == "keys":
-                    return array([key])
-                if element.key in values:
-                    return literal(values[element.key], element.type)
-            return None
-
-        narrowed = visitors.replacement_traverse(statement, {}, replace)
+    def _name(self) -> str:
         self._names += 1
-        return narrowed.lateral(f"r{self._names}")
+        return f"r{self._names}"
+
+    def many(self, statement: Any, key: ColumnElement[Any]) -> _Source:
+        """The rows a ``ManyByKey`` loader's ``statement`` reads for ``key``
+        (the batch's ``:keys`` array made ``ARRAY[key]``)."""
+        narrowed = _narrowed(statement, key, {})
+        types = {c.key: c.type for c in narrowed.selected_columns}
+        return _Source(self._name(), types, lambda used: _only(narrowed, used))
+
+    def paged(
+        self, loader: PagedLoader[Any], args: Any, key: ColumnElement[Any], size: int
+    ) -> _Source:
+        """The first ``size`` rows a ``PagedLoader`` reads for ``key``: its
+        page query cut to the columns used, composed as the loader composes
+        it (``page_of_each``)."""
+        paging = loader.paging(args)
+        values = {**loader.values(args), "limit": size}
+        types = {c.key: c.type for c in paging.inner.selected_columns}
+        ordered = frozenset(name for name, _ in paging.order)
+
+        def cut(used: frozenset[str]) -> Any:
+            inner = _only(paging.inner, used | ordered)
+            statement = page_of_each(inner, paging.parent, paging.order)
+            return _narrowed(statement, key, values)
+
+        return _Source(self._name(), types, cut)
 
     # --- guards --------------------------------------------------------------
 
@@ -329,10 +368,10 @@ class Compiler:
         """SQL true for a row in this situation (owner, protected)."""
         conditions: list[ColumnElement[bool]] = []
         if type_rule.owner_key is not None:
-            mine = row.columns.c[type_rule.owner_key] == PRINCIPAL_ID
+            mine = row.column(type_rule.owner_key) == PRINCIPAL_ID
             conditions.append(mine if owner else ~mine)
         if rule.protected_key is not None:
-            flag = row.columns.c[rule.protected_key].is_(true())
+            flag = row.column(rule.protected_key).is_(true())
             conditions.append(flag if protected else ~flag)
         if not conditions:
             return true()
@@ -372,13 +411,31 @@ def _situations(
                 yield roles, owner, protected
 
 
-def _outer(row: _Row, key: str) -> ColumnElement[Any]:
-    """The column ``key`` of ``row``'s subquery, named in the text: a
-    subquery nested in a loader's statement refers to it without SQLAlchemy
-    adding the subquery to that statement's FROM list (PostgreSQL resolves
-    it to the enclosing query)."""
-    column = row.columns.c[key]
-    return literal_column(f"{row.columns.name}.{key}", column.type)
+def _narrowed(
+    statement: Any, key: ColumnElement[Any], values: Mapping[str, Any]
+) -> Any:
+    """``statement`` (a loader's batch over ``:keys``) for the one key
+    ``key``, with ``values`` bound in place (each subquery its own)."""
+
+    def replace(element: Any, **_: Any) -> Any:
+        if isinstance(element, BindParameter):
+            if element.key == "keys":
+                return array([key])
+            if element.key in values:
+                return literal(values[element.key], element.type)
+        return None
+
+    return visitors.replacement_traverse(statement, {}, replace)
+
+
+def _only(statement: Any, used: frozenset[str]) -> Any:
+    """``statement`` selecting only the columns named in ``used`` (PostgreSQL
+    computes every column of a LATERAL subquery with a LIMIT or an ORDER BY,
+    used or not: identifiers, indicators, arrays of ids)."""
+    columns = [c for c in statement.selected_columns if c.key in used]
+    if not columns:
+        columns = list(statement.selected_columns)[:1]
+    return statement.with_only_columns(*columns, maintain_column_froms=True)
 
 
 def _stored(column: Any, value: Any) -> ColumnElement[Any]:
@@ -397,9 +454,8 @@ def _nullable(field: FieldPlan) -> Any:
 
 def _viewer(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
     """``viewer``: the calling parent's own record."""
-    loader = compiler.loaders.party_by_id
-    source = compiler._narrowed(loader.query(), PRINCIPAL_ID)
-    return compiler._one(field, source)
+    statement = compiler.loaders.party_by_id.query()
+    return compiler._one(field, compiler.many(statement, PRINCIPAL_ID))
 
 
 def _viewer_cases(
@@ -412,7 +468,9 @@ def _viewer_cases(
     size = _page_size(arguments.get("first"), compiler.max_page_size)
     args = CasePageArgs(size, None, bool(arguments.get("open_only")))
     loader = compiler.loaders.cases_by_party_id
-    return compiler._connection(field, _page(compiler, loader, args, row, size))
+    return compiler._connection(
+        field, compiler.paged(loader, args, row.column("pk"), size)
+    )
 
 
 def _order_payments(
@@ -428,14 +486,9 @@ def _order_payments(
     size = _page_size(arguments.get("first"), compiler.max_page_size)
     args = PaymentPageArgs(size, None, since, until)
     loader = compiler.loaders.payments_by_order_id
-    return compiler._connection(field, _page(compiler, loader, args, row, size))
-
-
-def _page(
-    compiler: Compiler, loader: PagedLoader[Any], args: Any, row: _Row, size: int
-) -> Any:
-    values = {**loader.values(args), "limit": size}
-    return compiler._narrowed(loader.statement_for(args), _outer(row, "pk"), values)
+    return compiler._connection(
+        field, compiler.paged(loader, args, row.column("pk"), size)
+    )
 
 
 def _page_size(first: int | None, maximum: int) -> int:
@@ -449,36 +502,27 @@ def _page_size(first: int | None, maximum: int) -> int:
 def _other_party(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
     """``Case.otherParty``: the first participant in the role opposite the
     caller's first role on the case (``resolvers.case.other_party``)."""
-    roles = row.columns.c.get("access_roles")
-    if roles is None:
-        raise Unsupported("a case without the caller's roles")
+    roles = row.column("access_roles")
     participants = compiler.loaders.participants_by_case_id.query()
-    source = compiler._narrowed(participants, _outer(row, "pk"))
+    source = compiler.many(participants, row.column("pk"))
+    kind = source.types["role"]
     wanted = case(
         *(
-            (
-                literal(mine, source.c.role.type) == roles.any_(),
-                literal(OTHER_ROLE[mine], source.c.role.type),
-            )
+            (literal(mine, kind) == roles.any_(), literal(OTHER_ROLE[mine], kind))
             for mine in ROLE_ORDER
         ),
         else_=null(),
     )
-    party = _Row(source, compiler._object_type(field))
-    return (
-        select(compiler._object(field, party))
-        .select_from(source)
-        .where(source.c.role == wanted)
-        .limit(1)
-        .scalar_subquery()
-    )
+    return compiler._one(field, source, lambda party: party.column("role") == wanted)
 
 
 def _participant_party(
     compiler: Compiler, field: FieldPlan, row: _Row
 ) -> ColumnElement[Any]:
     """``Participant.party``: the participant's own row."""
-    return compiler._object(field, _Row(row.columns, compiler._object_type(field)))
+    return compiler._object(
+        field, _Row(compiler._object_type(field), row.source, row.used)
+    )
 
 
 def _payment_source(
@@ -502,7 +546,7 @@ def _payment_source(
         visible = seen.pop() if rule.tax_source else stored
         member = ShownSource.TAX_OFFSET if visible is None else ShownSource(str(stored))
         shown[stored] = names[member.value]
-    column = row.columns.c.source
+    column = row.column("source")
     return case(
         *((column == literal(s, column.type), name) for s, name in shown.items()),
         else_=null(),

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, tuple_
 
 from db.models import AuditEvent
-from loaders.paging import PagedLoader, page_of_each
+from loaders.paging import PagedLoader, Paging
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
             return {}
         return {"after_at": args.after[0], "after_id": args.after[1]}
 
-    def build(self, args: AuditPageArgs) -> Any:
+    def paging(self, args: AuditPageArgs) -> Paging:
         inner = select(
             AuditEvent.id.label("pk"),
             AuditEvent.occurred_at,
@@ -54,6 +54,4 @@ class AuditEventsByCaseIdLoader(PagedLoader[AuditPageArgs]):
             inner = inner.where(
                 tuple_(AuditEvent.occurred_at, AuditEvent.id) < tuple_(*_AFTER)
             )
-        return page_of_each(
-            inner, AuditEvent.case_id, [("occurred_at", True), ("pk", True)]
-        )
+        return Paging(inner, AuditEvent.case_id, [("occurred_at", True), ("pk", True)])

@@ -28,7 +28,7 @@ from loaders.base import (
     read,
 )
 from loaders.ids import global_id
-from loaders.paging import LIMIT, Page, PagedLoader, page_of_each
+from loaders.paging import LIMIT, Page, PagedLoader, Paging
 
 CASE_COLUMNS = (
     Case.id.label("pk"),
@@ -150,7 +150,7 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
     def values(self, args: CasePageArgs) -> dict[str, Any]:
         return {"after": args.after}
 
-    def build(self, args: CasePageArgs) -> Any:
+    def paging(self, args: CasePageArgs) -> Paging:
         inner = select(
             CaseParticipant.role.label("viewer_role"),
             *CASE_COLUMNS,
@@ -160,7 +160,7 @@ class CasesByPartyIdLoader(PagedLoader[CasePageArgs]):
             inner = inner.where(Case.case_number > _AFTER_NUMBER)
         if args.open_only:
             inner = inner.where(Case.status == CaseStatus.OPEN)
-        return page_of_each(inner, CaseParticipant.party_id, [("case_number", False)])
+        return Paging(inner, CaseParticipant.party_id, [("case_number", False)])
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,16 @@ def page_of_each(
 
 
 @dataclass(frozen=True, slots=True)
+class Paging:
+    """What :func:`page_of_each` composes: the rows of one parent
+    (``inner``), the column naming the parent, and the page order."""
+
+    inner: Any
+    parent: Any
+    order: Sequence[tuple[str, bool]]
+
+
+@dataclass(frozen=True, slots=True)
 class Page(Generic[A]):
     """One page of a list: the rows, and whether more follow."""
 
@@ -129,8 +139,13 @@ class PagedLoader(SqlLoader[tuple[Any, A], Page[A]]):
 
     key_field: str = "parent_key"
 
-    def build(self, args: A) -> Any:
+    def paging(self, args: A) -> Paging:
+        """The page's rows, parent column and order for ``args``' shape."""
         raise NotImplementedError
+
+    def build(self, args: A) -> Any:
+        found = self.paging(args)
+        return page_of_each(found.inner, found.parent, found.order)
 
     def shape(self, args: A) -> Hashable:
         """What the statement for ``args`` depends on (not their values)."""

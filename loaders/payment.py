@@ -15,7 +15,7 @@ from db.enums import LedgerEntryType
 from db.models import Disbursement, LedgerEntry, Payment, SupportOrder
 from loaders.base import ID_KEYS, ManyByKey, VisibleOneByKey
 from loaders.ids import global_id
-from loaders.paging import PagedLoader, page_of_each
+from loaders.paging import PagedLoader, Paging
 
 PAYMENT_COLUMNS = (
     Payment.id.label("pk"),
@@ -73,7 +73,7 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
             found |= {"after_on": args.after[0], "after_id": args.after[1]}
         return found
 
-    def build(self, args: PaymentPageArgs) -> Any:
+    def paging(self, args: PaymentPageArgs) -> Paging:
         inner = select(*PAYMENT_COLUMNS, SupportOrder.case_id).join(
             SupportOrder, SupportOrder.id == Payment.order_id
         )
@@ -85,9 +85,7 @@ class PaymentsByOrderIdLoader(PagedLoader[PaymentPageArgs]):
             inner = inner.where(Payment.collected_on >= _SINCE)
         if args.until is not None:
             inner = inner.where(Payment.collected_on <= _UNTIL)
-        return page_of_each(
-            inner, Payment.order_id, [("collected_on", True), ("pk", True)]
-        )
+        return Paging(inner, Payment.order_id, [("collected_on", True), ("pk", True)])
 
 
 class AllocationsByPaymentIdLoader(ManyByKey[int]):
