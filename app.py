@@ -130,6 +130,9 @@ def create_app(
             command_timeout_seconds=2.0,
             connect_timeout_seconds=2.0,
             pool_timeout_seconds=settings.rate_limit_timeout_seconds,
+            # a take is one statement: no ping round trip (and its BEGIN and
+            # ROLLBACK) before it; a connection found dead fails open once
+            pre_ping=settings.db_pre_ping,
         )
         app.state.limiter = _rate_limiter(settings, limiter_engine)
         app.state.embedded = server

@@ -14,6 +14,7 @@ import contextlib
 import json
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -30,13 +31,15 @@ from joserfc.errors import (
 )
 from joserfc.jws import JWSRegistry
 
-from auth.authentication.errors import invalid_token
+from auth.authentication.errors import AuthenticationError, invalid_token
 from auth.authentication.jwks import ASYMMETRIC_ALGORITHMS, IssuerKeys
 
 DEFAULT_ALGORITHMS = ("RS256", "PS256", "ES256", "EdDSA")
 #: RFC 9068 access tokens: ``typ`` is ``at+jwt`` (the media type's short form).
 DEFAULT_TOKEN_TYPES = ("at+jwt", "application/at+jwt")
 MAX_TOKEN_LENGTH = 16 * 1024
+#: Tokens whose signature a process remembers having checked, at most.
+REMEMBERED_TOKENS = 1024
 _REQUIRED_CLAIMS = ("iss", "sub", "aud", "exp")
 
 
@@ -47,6 +50,15 @@ class VerifiedToken:
     issuer: str
     subject: str
     claims: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    key: Any
+    kid: str | None
+    alg: str
+    claims: dict[str, Any]
+    token: VerifiedToken
 
 
 class OIDCVerifier:
@@ -97,12 +109,37 @@ class OIDCVerifier:
         self._registry = JWSRegistry(
             algorithms=self.algorithms, strict_check_header=False
         )
+        self._claims = jwt.JWTClaimsRegistry(
+            leeway=self._leeway,
+            iss={"essential": True, "value": self.issuer},
+            aud={"essential": True, "value": self.audience},
+            sub={"essential": True},
+            exp={"essential": True},
+        )
+        #: Tokens this process verified, with the key that verified them: an
+        #: app sends the same token on every request until it expires, and
+        #: checking its signature again proves nothing new. The claims that
+        #: depend on the time are checked on every use; a token whose key
+        #: is no longer published (rotated out) is checked in full again.
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
 
     async def verify(self, token: str) -> VerifiedToken:
         """Check ``token``; raise ``AuthenticationError`` (``invalid_token``) if it
         is not acceptable, ``IssuerUnavailableError`` if keys cannot be had."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise invalid_token("the token is too large")
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            key = await self.keys.key_for(remembered.kid, remembered.alg)
+            if key is remembered.key:
+                try:
+                    self._check_claims(remembered.claims)
+                except AuthenticationError:
+                    self._verified.pop(token, None)
+                    raise
+                self._verified.move_to_end(token)
+                return remembered.token
+            self._verified.pop(token, None)
         header = _header_of(token)
         alg = header.get("alg")
         if not isinstance(alg, str) or alg not in self.algorithms:
@@ -130,23 +167,20 @@ class OIDCVerifier:
         if "nonce" in claims or "at_hash" in claims or claims.get("typ") == "ID":
             raise invalid_token("the token is not an access token")
         self._check_claims(claims)
-        return VerifiedToken(
+        verified = VerifiedToken(
             issuer=claims["iss"], subject=claims["sub"], claims=MappingProxyType(claims)
         )
+        self._verified[token] = _Verified(key, kid, alg, claims, verified)
+        if len(self._verified) > REMEMBERED_TOKENS:
+            self._verified.popitem(last=False)
+        return verified
 
     def _check_claims(self, claims: dict[str, Any]) -> None:
         missing = [name for name in _REQUIRED_CLAIMS if claims.get(name) is None]
         if missing:
             raise invalid_token(f"the token lacks the {', '.join(missing)} claim")
-        registry = jwt.JWTClaimsRegistry(
-            leeway=self._leeway,
-            iss={"essential": True, "value": self.issuer},
-            aud={"essential": True, "value": self.audience},
-            sub={"essential": True},
-            exp={"essential": True},
-        )
         try:
-            registry.validate(claims)
+            self._claims.validate(claims)
         except ExpiredTokenError:
             raise invalid_token("the token has expired") from None
         except InvalidClaimError as error:

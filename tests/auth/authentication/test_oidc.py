@@ -9,7 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
+from joserfc import jwt
 
+from auth.authentication import oidc
 from auth.authentication.errors import AuthenticationError, IssuerUnavailableError
 from auth.authentication.oidc import OIDCVerifier
 from tests.support.issuer import ManualClock, TestIssuer, tamper
@@ -496,3 +498,75 @@ async def test_accepted_token_types_are_configurable(
     verified = await verifier.verify(token)
 
     assert verified.subject == "s"
+
+
+# -- tokens verified before ------------------------------------------------------
+
+
+async def test_a_token_seen_before_is_not_verified_again(
+    verifier: OIDCVerifier, issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a token verified once
+    token = issuer.mint("s")
+    first = await verifier.verify(token)
+    decoded = 0
+    real = jwt.decode
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal decoded
+        decoded += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counting)
+
+    # when: it comes again, and a tampered copy of it comes
+    again = await verifier.verify(token)
+    await rejection(verifier, tamper(token))
+
+    # then: the same answer without a second signature check; the copy is
+    # checked (and refused)
+    assert again == first
+    assert decoded == 1
+
+
+async def test_a_token_seen_before_still_expires(
+    verifier: OIDCVerifier, issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a token verified while it was valid
+    now = int(time.time())
+    token = issuer.mint("s", iat=now - 60, exp=now + 60)
+    await verifier.verify(token)
+
+    # when: its expiry (and the leeway) has passed
+    later = now + 60 + 31
+    monkeypatch.setattr(time, "time", lambda: later)
+
+    # then
+    error = await rejection(verifier, token)
+    assert error.description == "the token has expired"
+
+
+async def test_a_token_seen_before_is_refused_once_its_key_is_retired(
+    issuer: TestIssuer, http_client: httpx.AsyncClient, clock: ManualClock
+) -> None:
+    # given: a token verified with the issuer's key
+    verifier = OIDCVerifier(issuer.url, issuer.audience, http_client, monotonic=clock)
+    token = issuer.mint("s")
+    await verifier.verify(token)
+
+    # when: the key is retired and the keys are fetched again
+    issuer.rotate(keep_old=False)
+    clock.advance(3601)
+
+    # then: the token is checked again, and refused
+    error = await rejection(verifier, token)
+    assert error.description == "the token signing key is unknown"
+
+
+async def test_remembered_tokens_are_bounded(
+    verifier: OIDCVerifier, issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(oidc, "REMEMBERED_TOKENS", 3)
+    for n in range(5):
+        await verifier.verify(issuer.mint(f"s{n}"))
+    assert len(verifier._verified) == 3
