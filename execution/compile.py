@@ -163,7 +163,9 @@ class Compiler:
         root = _Row(plan.root_type.name, None, set())
         for field in plan.fields:
             pairs += [literal(field.key), self._value(field, root)]
-        return Compiled(select(func.json_build_object(*pairs).label("data")))
+        # as text: the driver hands it over untouched, orjson parses it
+        built = cast(func.json_build_object(*pairs), Text)
+        return Compiled(select(built.label("data")))
 
     # --- fields ------------------------------------------------------------
 

@@ -100,10 +100,7 @@ class Executor:
             rows = await read(
                 source, compiled.statement, {"principal_id": principal.id}
             )
-            value = rows[0].data
-            data: dict[str, Any] = (
-                orjson.loads(value) if isinstance(value, str | bytes) else value
-            )
+            data: dict[str, Any] = orjson.loads(rows[0].data)
         except Exception as exc:
             raise Fallback(type(exc).__name__) from exc
         return data
