@@ -57,6 +57,7 @@ from sqlalchemy import (
     select,
     true,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSON, array
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
@@ -82,6 +83,9 @@ from schema.enums import PaymentSource as ShownSource
 
 #: Scalars PostgreSQL's JSON writes exactly as the schema serializes them.
 _AS_IS = frozenset({"String", "ID", "Int", "Boolean", "Date"})
+
+#: ``[]`` as JSON: a list with no rows.
+_EMPTY_LIST = literal_column("'[]'::json", JSON)
 
 #: Every set of parent roles a caller can hold on a case it reaches.
 _ROLE_SETS = [
@@ -165,7 +169,7 @@ class Compiler:
             pairs += [literal(field.key), self._value(field, root)]
         # as text: the driver hands it over untouched, orjson parses it
         built = cast(func.json_build_object(*pairs), Text)
-        return Compiled(select(built.label("data")))
+        return Compiled(_inlined(select(built.label("data"))))
 
     # --- fields ------------------------------------------------------------
 
@@ -236,7 +240,7 @@ class Compiler:
         in the rows' order."""
         row = self._row(field, source)
         built = self._object(field, row)
-        aggregated = func.coalesce(func.json_agg(built), literal("[]", JSON))
+        aggregated = func.coalesce(func.json_agg(built), _EMPTY_LIST)
         return select(aggregated).select_from(row.lateral()).scalar_subquery()
 
     def _one(
@@ -347,7 +351,7 @@ class Compiler:
         if len(allowed) == len(outcomes):
             return value
         empty: ColumnElement[Any] = (
-            literal("[]", JSON) if is_list_type(_nullable(field)) else null()
+            _EMPTY_LIST if is_list_type(_nullable(field)) else null()
         )
         if not allowed:
             return empty
@@ -426,6 +430,27 @@ def _narrowed(
             if element.key in values:
                 return literal(values[element.key], element.type)
         return None
+
+    return visitors.replacement_traverse(statement, {}, replace)
+
+
+def _inlined(statement: Any) -> Any:
+    """``statement`` with its constants written into the text: the caller's
+    id is then its only parameter (one value to send per execution, not one
+    per key, enum value and identifier prefix)."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+
+    def replace(element: Any, **_: Any) -> Any:
+        if not isinstance(element, BindParameter) or element.key == "principal_id":
+            return None
+        if element.callable is not None or element.expanding:
+            return None
+        if element.value is None or isinstance(element.value, list | tuple):
+            return None
+        process: Any = element.type.literal_processor(dialect)
+        if process is None:
+            return None
+        return literal_column(process(element.value), element.type)
 
     return visitors.replacement_traverse(statement, {}, replace)
 
