@@ -75,7 +75,7 @@ from execution.plan import FieldPlan, Plan, Unsupported
 from loaders import Loaders
 from loaders.base import ManyByKey
 from loaders.case import CasePageArgs
-from loaders.paging import PagedLoader, page_of_each
+from loaders.paging import PagedLoader, page_of_one
 from loaders.payment import PaymentPageArgs
 from resolvers.case import OTHER_ROLE, ROLE_ORDER
 from resolvers.paging import page_request
@@ -305,16 +305,16 @@ class Compiler:
     ) -> _Source:
         """The first ``size`` rows a ``PagedLoader`` reads for ``key``: its
         page query cut to the columns used, composed as the loader composes
-        it (``page_of_each``)."""
+        it for each parent (``page_of_one``)."""
         paging = loader.paging(args)
-        values = {**loader.values(args), "limit": size}
+        values = loader.values(args)
         types = {c.key: c.type for c in paging.inner.selected_columns}
         ordered = frozenset(name for name, _ in paging.order)
 
         def cut(used: frozenset[str]) -> Any:
             inner = _only(paging.inner, used | ordered)
-            statement = page_of_each(inner, paging.parent, paging.order)
-            return _narrowed(statement, key, values)
+            page = page_of_one(inner, paging.parent, key, paging.order, size)
+            return _narrowed(page, key, values)
 
         return _Source(self._name(), types, cut)
 

@@ -93,15 +93,7 @@ def page_of_each(
     come out as ``parent_key`` followed by ``inner``'s columns, by parent
     and in ``order``."""
     keys = select(func.unnest(ID_KEYS).label("parent_key")).subquery("keys")
-    sort = [getattr(inner.selected_columns, n) for n, _ in order]
-    page = (
-        inner.where(parent == keys.c.parent_key)
-        .order_by(
-            *(c.desc() if down else c for c, (_, down) in zip(sort, order, strict=True))
-        )
-        .limit(LIMIT)
-        .lateral("page")
-    )
+    page = page_of_one(inner, parent, keys.c.parent_key, order, LIMIT).lateral("page")
     return (
         select(keys.c.parent_key, page)
         .select_from(keys.join(page, true()))
@@ -109,6 +101,21 @@ def page_of_each(
             keys.c.parent_key,
             *(page.c[n].desc() if down else page.c[n] for n, down in order),
         )
+    )
+
+
+def page_of_one(
+    inner: Any, parent: Any, key: Any, order: Sequence[tuple[str, bool]], limit: Any
+) -> Any:
+    """The first ``limit`` rows of ``inner`` for the one parent ``key``, in
+    ``order`` (``inner``'s column names, and whether descending)."""
+    sort = [getattr(inner.selected_columns, n) for n, _ in order]
+    return (
+        inner.where(parent == key)
+        .order_by(
+            *(c.desc() if down else c for c, (_, down) in zip(sort, order, strict=True))
+        )
+        .limit(limit)
     )
 
 
