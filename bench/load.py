@@ -100,6 +100,11 @@ def autocannon(
     return result
 
 
+def _server_cpu(server: Server) -> float:
+    """CPU seconds of the server's processes and of those it uses."""
+    return tree_cpu_seconds(server.pid) + sum(cpu_seconds(list(server.also)).values())
+
+
 def run_round(
     tools: NodeTools,
     server: Server,
@@ -114,11 +119,11 @@ def run_round(
 ) -> Round:
     before_pids = backends(admin_url, database)
     postgres_before = cpu_seconds(before_pids)
-    server_before = tree_cpu_seconds(server.pid)
+    server_before = _server_cpu(server)
     result = autocannon(
         tools, request, connections=connections, duration=duration, amount=amount
     )
-    server_after = tree_cpu_seconds(server.pid)
+    server_after = _server_cpu(server)
     after_pids = backends(admin_url, database)
     postgres_after = cpu_seconds(set(before_pids) | set(after_pids))
     # a backend that started during the round counts from its start

@@ -39,6 +39,8 @@ class Server:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    #: Other processes whose CPU counts as this server's (a store it uses).
+    also: tuple[int, ...] = ()
 
     @property
     def pid(self) -> int:

@@ -99,6 +99,16 @@ def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument(
+        "--rate-limit-store",
+        default="auto",
+        metavar="STORE",
+        help=(
+            "where the gateway keeps its rate-limit buckets: a redis:// URL, "
+            "'postgresql' (the default store), or 'auto' (Redis at "
+            f"{LOCAL_REDIS} if it answers, else PostgreSQL)"
+        ),
+    )
+    parser.add_argument(
         "--update-readme", action="store_true", help="also after --quick"
     )
     args = parser.parse_args(argv)
@@ -238,6 +248,8 @@ class Setup:
     peer_port: int = field(default_factory=free_port)
     ceiling_port: int = field(default_factory=free_port)
     plan_path: Path = DATA / "plan.json"
+    #: The gateway's rate-limit store: a Redis URL, or None for PostgreSQL.
+    rate_limit_store: str | None = None
 
     def url(self, port: int | None = None) -> str:
         """The benchmark database's URL, through a relay on ``port``."""
@@ -260,7 +272,12 @@ def _three(setup: Setup, url: str, phase: str) -> Iterator[dict[str, Server]]:
     with ExitStack() as stack:
         running = {
             "gateway": stack.enter_context(
-                servers.gateway(url, setup.gateway_port, f"{phase}-gateway.log")
+                servers.gateway(
+                    url,
+                    setup.gateway_port,
+                    f"{phase}-gateway.log",
+                    setup.rate_limit_store,
+                )
             )
         }
         if setup.peer:
@@ -486,6 +503,28 @@ def memory(setup: Setup, findings: Findings) -> list[tuple[str, int, float]]:
 # --- the report -----------------------------------------------------------
 
 
+#: The Redis server ``--rate-limit-store auto`` looks for.
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _rate_limit_store(choice: str) -> str | None:
+    """The Redis URL the gateway's buckets go to, or None for PostgreSQL."""
+    if choice == "postgresql":
+        return None
+    if choice == "auto":
+        return LOCAL_REDIS if servers.redis_answering(LOCAL_REDIS) else None
+    return choice
+
+
+def _limiter(setup: Setup) -> str:
+    if setup.rate_limit_store is None:
+        return "the gateway's rate-limit buckets in PostgreSQL (its default store)"
+    return (
+        "the gateway's rate-limit buckets in Redis (as a deployment of several "
+        "processes keeps them; the Redis server's CPU is counted in the gateway's)"
+    )
+
+
 def _machine(setup: Setup) -> str:
     cpu = next(
         (
@@ -570,6 +609,7 @@ def write_report(
             "process per server.",
             "",
             f"Machine: {_machine(setup)}.",
+            f"Rate limits: {_limiter(setup)}.",
             "",
             "rps: requests over the rounds' time; p50/p99: median over rounds; "
             "CPU: the server's process tree and the PostgreSQL backends of the "
@@ -625,6 +665,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_database = f"{base}_run"
     database.copy(args.server, base, run_database)
     setup = Setup(args, tools, args.server, run_database, scenarios, not args.no_peer)
+    setup.rate_limit_store = _rate_limit_store(args.rate_limit_store)
     if args.no_peer:
         print("bench: PostGraphile skipped (--no-peer)", flush=True)
     try:

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import redis
+
 from bench.node import NodeTools
 from bench.paths import DATA, LOGS, ROOT
 from bench.processes import Server, started
@@ -27,8 +29,12 @@ GENEROUS = "100000/100000"
 CALLER_KINDS = ("ANONYMOUS", "PERSON", "STAFF", "AGENCY", "ADDRESS")
 
 
-def gateway_environment(database_url: str, port: int) -> dict[str, str]:
-    """The gateway's environment: demo personas, production-like settings."""
+def gateway_environment(
+    database_url: str, port: int, rate_limit_store: str | None = None
+) -> dict[str, str]:
+    """The gateway's environment: demo personas, production-like settings;
+    the rate-limit buckets in ``rate_limit_store`` (a Redis URL) or, with
+    None, in PostgreSQL (the default store)."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -45,22 +51,49 @@ def gateway_environment(database_url: str, port: int) -> dict[str, str]:
             "GATEWAY_INTROSPECTION": "false",
         }
         | {f"GATEWAY_RATE_LIMIT_{kind}": GENEROUS for kind in CALLER_KINDS}
+        | ({"GATEWAY_RATE_LIMIT_STORE": rate_limit_store} if rate_limit_store else {})
     )
 
 
 @contextmanager
-def gateway(database_url: str, port: int, log_name: str) -> Iterator[Server]:
+def gateway(
+    database_url: str, port: int, log_name: str, rate_limit_store: str | None = None
+) -> Iterator[Server]:
+    """The gateway; with the buckets in Redis, the Redis server's CPU counts
+    as the gateway's (its work per request is the gateway's)."""
     base = f"http://127.0.0.1:{port}"
     with started(
         "gateway",
         [sys.executable, "manage.py", "serve", "--port", str(port)],
         cwd=ROOT,
-        env=gateway_environment(database_url, port),
+        env=gateway_environment(database_url, port, rate_limit_store),
         url=f"{base}/graphql",
         probe=f"{base}/readyz",
         log=LOGS / log_name,
     ) as server:
+        if rate_limit_store:
+            server.also = (redis_pid(rate_limit_store),)
         yield server
+
+
+def redis_pid(url: str) -> int:
+    """The process id of the Redis server at ``url``."""
+    client = redis.Redis.from_url(url, socket_timeout=2)
+    try:
+        return int(client.info("server")["process_id"])
+    finally:
+        client.close()
+
+
+def redis_answering(url: str) -> bool:
+    """Whether a Redis server answers at ``url``."""
+    client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
 
 
 def mint(persona: str, database_url: str, port: int) -> str:
