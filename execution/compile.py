@@ -44,7 +44,6 @@ from graphql import (
     is_list_type,
     is_non_null_type,
 )
-from graphql.execution.values import get_argument_values
 from sqlalchemy import (
     Text,
     case,
@@ -61,7 +60,6 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import JSON, array
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import BindParameter, ColumnElement
-from strawberry.schema.schema_converter import get_arguments
 
 from auth.authorization import policy
 from auth.authorization.access import CaseAccess
@@ -71,7 +69,7 @@ from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRul
 from auth.principal import Principal
 from db.enums import ParticipantRole, PaymentSource
 from execution.batches import BATCHED
-from execution.plan import FieldPlan, Plan, Unsupported
+from execution.plan import FieldPlan, Plan, Unsupported, converted_arguments
 from loaders import Loaders
 from loaders.base import ManyByKey
 from loaders.case import CasePageArgs
@@ -274,18 +272,7 @@ class Compiler:
 
     def _arguments(self, field: FieldPlan) -> dict[str, Any]:
         """The resolver's arguments, converted as Strawberry converts them."""
-        assert field.definition is not None
-        assert field.strawberry is not None
-        coerced = get_argument_values(field.definition, field.nodes[0], None)
-        _, converted = get_arguments(
-            field=field.strawberry,
-            source=None,
-            info=None,  # type: ignore[arg-type]
-            kwargs=coerced,
-            config=self.config,
-            scalar_registry=self.scalars,
-        )
-        return converted
+        return converted_arguments(field, None, self.config, self.scalars)
 
     # --- a loader's batch statement, for one parent ------------------------
 

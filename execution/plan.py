@@ -44,7 +44,8 @@ from graphql import (
     is_leaf_type,
     visit,
 )
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from graphql.execution.values import get_argument_values
+from strawberry.schema.schema_converter import GraphQLCoreConverter, get_arguments
 from strawberry.types.field import StrawberryField
 
 from documents.prepare import fragments_of
@@ -84,6 +85,30 @@ class Plan:
     #: The operation as one statement (``execution.compile``) for parents, or
     #: why it does not compile; None until a parent first runs it.
     compiled: Any = None
+
+
+def converted_arguments(
+    plan: FieldPlan, variables: Any, config: Any, scalars: Any
+) -> dict[str, Any]:
+    """``plan``'s resolver arguments, coerced by graphql-core and converted
+    as Strawberry converts them (the parent and root parameters left out)."""
+    assert plan.definition is not None
+    assert plan.strawberry is not None
+    coerced = get_argument_values(plan.definition, plan.nodes[0], variables)
+    _, converted = get_arguments(
+        field=plan.strawberry,
+        source=None,
+        info=None,  # type: ignore[arg-type]
+        kwargs=coerced,
+        config=config,
+        scalar_registry=scalars,
+    )
+    resolver = plan.strawberry.base_resolver
+    if resolver is not None:
+        for parameter in (resolver.parent_parameter, resolver.root_parameter):
+            if parameter is not None:
+                converted.pop(parameter.name, None)
+    return converted
 
 
 class _FindVariable(Visitor):

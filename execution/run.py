@@ -34,14 +34,19 @@ from graphql import (
     is_abstract_type,
     is_leaf_type,
 )
-from graphql.execution.values import VariableValues, get_argument_values
+from graphql.execution.values import VariableValues
 from graphql.pyutils import Undefined
-from strawberry.schema.schema_converter import get_arguments
 
 from auth.authorization.policy import Outcome
 from auth.principal import Principal
 from execution.compile import Compiled, Compiler
-from execution.plan import FieldPlan, Plan, Planner, Unsupported
+from execution.plan import (
+    FieldPlan,
+    Plan,
+    Planner,
+    Unsupported,
+    converted_arguments,
+)
 from loaders.base import Source, read
 from schema.context import Context
 from schema.permissions import accesses_of
@@ -221,22 +226,7 @@ class Executor:
         them (kept on the plan when no variable is involved)."""
         converted = plan.arguments
         if converted is None:
-            assert plan.definition is not None
-            assert plan.strawberry is not None
-            coerced = get_argument_values(plan.definition, plan.nodes[0], variables)
-            _, converted = get_arguments(
-                field=plan.strawberry,
-                source=None,
-                info=None,  # type: ignore[arg-type]
-                kwargs=coerced,
-                config=self.config,
-                scalar_registry=self.scalars,
-            )
-            resolver = plan.strawberry.base_resolver
-            assert resolver is not None
-            for parameter in (resolver.parent_parameter, resolver.root_parameter):
-                if parameter is not None:
-                    converted.pop(parameter.name, None)
+            converted = converted_arguments(plan, variables, self.config, self.scalars)
             if not plan.uses_variables:
                 plan.arguments = converted
         resolver = plan.strawberry.base_resolver  # type: ignore[union-attr]
