@@ -65,7 +65,7 @@ from auth.authorization import policy
 from auth.authorization.access import CaseAccess
 from auth.authorization.filters import PRINCIPAL_ID
 from auth.authorization.policy import Outcome
-from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
+from auth.authorization.rules import FIELDS, TYPES, FieldRule, TypeRule
 from auth.principal import Principal
 from db.enums import ParticipantRole, PaymentSource
 from execution.batches import BATCHED
@@ -93,9 +93,6 @@ _ROLE_SETS = [
         for n in range(1, len(ParticipantRole) + 1)
     )
 ]
-
-#: Readers who own what they read: their reads are not audited.
-_OWNERS = (Relation.SELF, Relation.CUSTODIAN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,11 +318,7 @@ class Compiler:
             decision = self._decide(rule, type_rule, roles, owner, protected)
             if decision.outcome is Outcome.FORBID:
                 raise Unsupported(f"{row.type_name}.{field.name} may be refused")
-            if (
-                decision.outcome is Outcome.ALLOW
-                and rule.personal is not None
-                and decision.relation not in _OWNERS
-            ):
+            if decision.outcome is Outcome.ALLOW and policy.audited(rule, decision):
                 raise Unsupported(f"{row.type_name}.{field.name} is audited")
             outcomes.setdefault((owner, protected), set()).add(decision.outcome)
         for situation, found in outcomes.items():

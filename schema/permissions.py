@@ -26,7 +26,7 @@ from auth import audit
 from auth.authorization import policy
 from auth.authorization.access import NO_ACCESS, CaseAccess, with_related_roles
 from auth.authorization.policy import Decision, Outcome
-from auth.authorization.rules import FIELDS, TYPES, FieldRule, Relation, TypeRule
+from auth.authorization.rules import FIELDS, TYPES, FieldRule, TypeRule
 from db.enums import AuditOutcome, PaymentSource
 from schema.context import Context, Info
 from schema.enums import PaymentSource as ShownSource
@@ -74,11 +74,6 @@ async def accesses_of(
 async def access_of(ctx: Context, rule: TypeRule, row: Any) -> CaseAccess:
     """``accesses_of`` one row."""
     return (await accesses_of(ctx, rule, [row]))[0]
-
-
-#: Readers who own the data they read (a person, a custodian of their child):
-#: not audited.
-_OWNERS = (Relation.SELF, Relation.CUSTODIAN)
 
 
 def _is_list(field: StrawberryField) -> bool:
@@ -159,7 +154,7 @@ class Guard(FieldExtension):
             stored = PaymentSource(value.value)
             if policy.payment_source(principal, access, stored) is None:
                 value = ShownSource.TAX_OFFSET
-        if self.rule.personal is not None and decision.relation not in _OWNERS:
+        if policy.audited(self.rule, decision):
             self._audit(ctx, access, source, AuditOutcome.ALLOWED)
         return value
 

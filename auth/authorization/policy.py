@@ -119,6 +119,17 @@ def decide(
     return Decision(Outcome.REDACT)
 
 
+#: Readers who own the data they read (a person, a custodian of their child):
+#: not audited.
+_OWNERS = (Relation.SELF, Relation.CUSTODIAN)
+
+
+def audited(rule: FieldRule, decision: Decision) -> bool:
+    """Whether reading the field, as ``decision`` allows it, is audited: the
+    field is personal data and the reader is not its owner."""
+    return rule.personal is not None and decision.relation not in _OWNERS
+
+
 def row_hidden(
     principal: Principal, rule: TypeRule, access: CaseAccess, row: Any
 ) -> bool:
