@@ -280,7 +280,7 @@ class Compiler:
     def many(self, statement: Any, key: ColumnElement[Any]) -> _Source:
         """The rows a ``ManyByKey`` loader's ``statement`` reads for ``key``
         (the batch's ``:keys`` array made ``ARRAY[key]``)."""
-        narrowed = _narrowed(statement, key, {})
+        narrowed = _bound(statement, {"keys": array([key])})
         types = {c.key: c.type for c in narrowed.selected_columns}
         return _Source(self._name(), types, lambda used: _only(narrowed, used))
 
@@ -298,7 +298,7 @@ class Compiler:
         def cut(used: frozenset[str]) -> Any:
             inner = _only(paging.inner, used | ordered)
             page = page_of_one(inner, paging.parent, key, paging.order, size)
-            return _narrowed(page, key, values)
+            return _bound(page, values)
 
         return _Source(self._name(), types, cut)
 
@@ -397,18 +397,17 @@ def _situations(
                 yield roles, owner, protected
 
 
-def _narrowed(
-    statement: Any, key: ColumnElement[Any], values: Mapping[str, Any]
-) -> Any:
-    """``statement`` (a loader's batch over ``:keys``) for the one key
-    ``key``, with ``values`` bound in place (each subquery its own)."""
+def _bound(statement: Any, values: Mapping[str, Any]) -> Any:
+    """``statement`` with the parameters named in ``values`` replaced, each
+    subquery its own: by the expression given (``:keys`` made one parent's
+    ``ARRAY[key]``), or by the value given, of the parameter's type."""
 
     def replace(element: Any, **_: Any) -> Any:
-        if isinstance(element, BindParameter):
-            if element.key == "keys":
-                return array([key])
-            if element.key in values:
-                return literal(values[element.key], element.type)
+        if isinstance(element, BindParameter) and element.key in values:
+            value = values[element.key]
+            if isinstance(value, ColumnElement):
+                return value
+            return literal(value, element.type)
         return None
 
     return visitors.replacement_traverse(statement, {}, replace)
