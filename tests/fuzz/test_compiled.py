@@ -11,22 +11,18 @@ of the SQL, and what does not compile still runs, with the reason kept.
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from auth.principal import Principal, PrincipalKind
-from db.enums import PaymentSource, PaymentStatus
-from db.models import Payment
+from db.enums import PaymentSource
 from execution.compile import Compiler
 from execution.plan import Unsupported
 from execution.run import Executor
 from schema.build import build_schema
 from tests.fuzz.conftest import Seeded
-from tests.fuzz.world import tokens
-from tests.support import factories as f
+from tests.fuzz.world import add_payments, tokens
 from tests.support.api import running_api
 from tests.support.issuer import TestIssuer
 
@@ -96,20 +92,13 @@ async def test_the_dashboard_compiles_to_one_statement(
         assert cases
         payments = cases[0]["orders"][0]["payments"]["nodes"]
         # when an order gains forty payments: the same one statement
-        async with seeded.engine.begin() as conn:
-            for n in range(40):
-                await f.add(
-                    conn,
-                    Payment,
-                    order_id=world.a.order_id,
-                    payer_party_id=world.a.obligor_id,
-                    amount=Decimal("25.00"),
-                    collected_on=date(2031, 3, 1 + n % 28),
-                    posted_on=date(2031, 3, 1 + n % 28),
-                    source=PaymentSource.FEDERAL_TAX_OFFSET,
-                    status=PaymentStatus.POSTED,
-                    reference=f"PCX{n:09d}",
-                )
+        await add_payments(
+            seeded.engine,
+            world.a,
+            40,
+            year=2031,
+            source=PaymentSource.FEDERAL_TAX_OFFSET,
+        )
         api.counter.reset()
         body = await _post(api, DASHBOARD, token)
         assert api.counter.count == least

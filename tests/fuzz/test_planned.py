@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
 
-from db.enums import PaymentSource, PaymentStatus
-from db.models import Payment
+from db.enums import PaymentSource
 from tests.fuzz.conftest import Seeded
 from tests.fuzz.overrides import RAISED, RATES
 from tests.fuzz.strategies import query_documents
-from tests.fuzz.world import tokens
-from tests.support import factories as f
+from tests.fuzz.world import add_payments, tokens
 from tests.support.api import running_api
 from tests.support.issuer import TestIssuer
 from tests.support.threaded_api import threaded_api
@@ -130,20 +126,9 @@ async def test_statements_do_not_grow_with_rows(
         await _run(api, CASE_GRAPH, token, number=world.a.case_number)
         few = api.counter.count
         # when the case gains forty payments
-        async with seeded.engine.begin() as conn:
-            for n in range(40):
-                await f.add(
-                    conn,
-                    Payment,
-                    order_id=world.a.order_id,
-                    payer_party_id=world.a.obligor_id,
-                    amount=Decimal("25.00"),
-                    collected_on=date(2025, 3, 1 + n % 28),
-                    posted_on=date(2025, 3, 1 + n % 28),
-                    source=PaymentSource.DIRECT_PAYMENT,
-                    status=PaymentStatus.POSTED,
-                    reference=f"PTX{n:09d}",
-                )
+        await add_payments(
+            seeded.engine, world.a, 40, year=2025, source=PaymentSource.DIRECT_PAYMENT
+        )
         api.counter.reset()
         body = await _run(api, CASE_GRAPH, token, number=world.a.case_number)
         payments = body["data"]["case"]["orders"][0]["payments"]["nodes"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from db import models as m
 from loaders import ids
@@ -277,3 +277,23 @@ async def b_snapshot(conn: AsyncConnection, world: World) -> dict[str, Any]:
         )
         snapshot[f"{table}.{column}"] = await conn.scalar(query, {"keys": keys})
     return snapshot
+
+
+async def add_payments(
+    engine: AsyncEngine, family: Family, count: int, *, year: int, source: str
+) -> None:
+    """``count`` posted payments of 25.00 from ``family``'s obligor on its
+    order, collected in March of ``year``."""
+    async with engine.begin() as conn:
+        for n in range(count):
+            on = date(year, 3, 1 + n % 28)
+            await f.payment(
+                conn,
+                family.order_id,
+                family.obligor_id,
+                amount=Decimal("25.00"),
+                collected_on=on,
+                posted_on=on,
+                source=source,
+                status="posted",
+            )
