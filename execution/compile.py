@@ -45,7 +45,10 @@ from graphql import (
     is_non_null_type,
 )
 from sqlalchemy import (
+    BigInteger,
+    String,
     Text,
+    bindparam,
     case,
     cast,
     func,
@@ -68,14 +71,16 @@ from auth.authorization.policy import Outcome
 from auth.authorization.rules import FIELDS, TYPES, FieldRule, TypeRule
 from auth.principal import Principal
 from db.enums import ParticipantRole, PaymentSource
+from domain.case_number import is_case_number
 from execution.batches import BATCHED
 from execution.plan import FieldPlan, Plan, Unsupported, converted_arguments
-from loaders import Loaders
+from loaders import Loaders, ids
 from loaders.base import ManyByKey
 from loaders.case import CasePageArgs
 from loaders.paging import PagedLoader, page_of_one
 from loaders.payment import PaymentPageArgs
 from resolvers.case import OTHER_ROLE, ROLE_ORDER
+from resolvers.node import FETCHED
 from resolvers.paging import page_request
 from schema.enums import PaymentSource as ShownSource
 
@@ -95,12 +100,39 @@ _ROLE_SETS = [
 ]
 
 
+class Elsewhere(Exception):
+    """This request's variables take a compiled operation where the statement
+    does not go (a ``node`` ID of a type it does not fetch): the request runs
+    a level at a time."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Parameter:
+    """A statement parameter computed from one field's arguments, which hold
+    variables: given the arguments as the resolver would get them, its value
+    (``Elsewhere`` when the statement does not answer for them)."""
+
+    name: str
+    field: FieldPlan
+    value: Callable[[Mapping[str, Any]], Any]
+
+
 @dataclass(frozen=True, slots=True)
 class Compiled:
     """One statement answering the whole operation: its single row's single
-    column is the ``data`` object, as JSON text."""
+    column is the ``data`` object, as JSON text. Its parameters are the
+    caller's id and those computed from the variables (``parameters``)."""
 
     statement: Any
+    parameters: tuple[_Parameter, ...] = ()
+
+    def values(self, variables: Any, config: Any, scalars: Any) -> dict[str, Any]:
+        """The parameters' values for one request's coerced variables."""
+        found: dict[str, Any] = {}
+        for parameter in self.parameters:
+            arguments = converted_arguments(parameter.field, variables, config, scalars)
+            found[parameter.name] = parameter.value(arguments)
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +188,7 @@ class Compiler:
         # request-independent loader instances: their statements only
         self.loaders = Loaders(None, date.today(), principal)  # type: ignore[arg-type]
         self._names = 0
+        self._parameters: list[_Parameter] = []
 
     def compile(self, plan: Plan) -> Compiled:
         pairs: list[Any] = []
@@ -164,15 +197,14 @@ class Compiler:
             pairs += [literal(field.key), self._value(field, root)]
         # as text: the driver hands it over untouched, orjson parses it
         built = cast(func.json_build_object(*pairs), Text)
-        return Compiled(_inlined(select(built.label("data"))))
+        statement = _inlined(select(built.label("data")))
+        return Compiled(statement, tuple(self._parameters))
 
     # --- fields ------------------------------------------------------------
 
     def _value(self, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
         if field.name == "__typename":
             return literal(row.type_name)
-        if field.uses_variables:
-            raise Unsupported(f"{row.type_name}.{field.name} takes variables")
         assert field.strawberry is not None
         value = self._unguarded(field, row)
         rule = FIELDS.get((row.type_name, field.name))
@@ -243,33 +275,124 @@ class Compiler:
         field: FieldPlan,
         source: _Source,
         where: Callable[[_Row], Any] | None = None,
+        type_name: str | None = None,
     ) -> ColumnElement[Any]:
-        """``field``'s object from the first row of ``source`` (that
-        ``where`` holds for), or null."""
-        row = self._row(field, source)
+        """``field``'s object (of ``type_name`` when the field is abstract)
+        from the first row of ``source`` (that ``where`` holds for), or
+        null."""
+        row = (
+            self._row(field, source)
+            if type_name is None
+            else _Row(type_name, source, set())
+        )
         built = self._object(field, row)
         query = select(built)
         if where is not None:
             query = query.where(where(row))
         return query.select_from(row.lateral()).limit(1).scalar_subquery()
 
-    def _connection(self, field: FieldPlan, source: _Source) -> ColumnElement[Any]:
-        """A connection of which only ``nodes`` (and ``__typename``) are
-        selected: its rows, in order."""
+    def _connection(
+        self, field: FieldPlan, source: _Source, size: int | None = None
+    ) -> ColumnElement[Any]:
+        """A connection of which ``nodes`` and ``__typename`` are selected
+        (the rows, in order), and ``pageInfo { hasNextPage }`` when ``size``
+        is given: ``source`` then reads one row past the page, which says
+        whether a next page exists."""
+        type_name = self._object_type(field)
+        children = field.children.get(type_name, ())
+        if size is None:
+            pairs: list[Any] = []
+            for child in children:
+                if child.name == "__typename":
+                    pairs += [literal(child.key), literal(type_name)]
+                elif child.name == "nodes":
+                    pairs += [literal(child.key), self._list(child, source)]
+                else:
+                    raise Unsupported(f"{type_name}.{child.name}")
+            return func.json_build_object(*pairs)
+        # one pass over the page's rows: their count, and each ``nodes``
+        # selection's objects as an array (sliced to the page below)
+        row = _Row(type_name, source, set())
+        arrays: dict[str, Any] = {}
+        for child in children:
+            if child.name == "nodes":
+                row = _Row(self._object_type(child), source, row.used)
+                built = self._object(child, row)
+                arrays[child.key] = func.array_agg(built).label(f"a{len(arrays)}")
+        page = (
+            select(func.count().label("n"), *arrays.values())
+            .select_from(row.lateral())
+            .subquery(self._name())
+        )
+        pairs = []
+        for child in children:
+            if child.name == "__typename":
+                pairs += [literal(child.key), literal(type_name)]
+            elif child.name == "nodes":
+                items = page.c[arrays[child.key].name][1:size]
+                listed = func.coalesce(func.array_to_json(items), _EMPTY_LIST)
+                pairs += [literal(child.key), listed]
+            elif child.name == "pageInfo":
+                pairs += [literal(child.key), self._page_info(child, page.c.n > size)]
+            else:
+                raise Unsupported(f"{type_name}.{child.name}")
+        built = func.json_build_object(*pairs)
+        return select(built).select_from(page).scalar_subquery()
+
+    def _page_info(
+        self, field: FieldPlan, has_next: ColumnElement[bool]
+    ) -> ColumnElement[Any]:
         type_name = self._object_type(field)
         pairs: list[Any] = []
         for child in field.children.get(type_name, ()):
             if child.name == "__typename":
                 pairs += [literal(child.key), literal(type_name)]
-            elif child.name == "nodes":
-                pairs += [literal(child.key), self._list(child, source)]
+            elif child.name == "hasNextPage":
+                pairs += [literal(child.key), has_next]
             else:
                 raise Unsupported(f"{type_name}.{child.name}")
         return func.json_build_object(*pairs)
 
+    def page(
+        self,
+        field: FieldPlan,
+        loader: PagedLoader[Any],
+        args: Any,
+        key: ColumnElement[Any],
+        size: int,
+    ) -> ColumnElement[Any]:
+        """``field``, a connection, as the page of ``size`` rows the loader
+        reads for ``key`` (and the row after it, when ``pageInfo`` is
+        selected)."""
+        type_name = self._object_type(field)
+        paged = any(c.name == "pageInfo" for c in field.children.get(type_name, ()))
+        source = self.paged(loader, args, key, size + 1 if paged else size)
+        return self._connection(field, source, size if paged else None)
+
     def _arguments(self, field: FieldPlan) -> dict[str, Any]:
-        """The resolver's arguments, converted as Strawberry converts them."""
+        """The resolver's arguments, converted as Strawberry converts them
+        (written in the document: the statement depends on them)."""
+        if field.uses_variables:
+            raise Unsupported(f"{field.name} takes variables")
         return converted_arguments(field, None, self.config, self.scalars)
+
+    def parameter(
+        self,
+        field: FieldPlan,
+        value: Callable[[Mapping[str, Any]], Any],
+        type_: Any,
+    ) -> ColumnElement[Any]:
+        """What ``value`` computes from ``field``'s arguments, as SQL: a
+        parameter bound at each execution when they hold variables, else a
+        constant."""
+        if not field.uses_variables:
+            try:
+                return literal(value(self._arguments(field)), type_)
+            except Elsewhere as exc:
+                raise Unsupported(f"{field.name}: {exc}") from exc
+        name = f"p{len(self._parameters) + 1}"
+        self._parameters.append(_Parameter(name, field, value))
+        return bindparam(name, type_=type_)
 
     # --- a loader's batch statement, for one parent ------------------------
 
@@ -474,9 +597,7 @@ def _viewer_cases(
     size = _page_size(arguments.get("first"), compiler.max_page_size)
     args = CasePageArgs(size, None, bool(arguments.get("open_only")))
     loader = compiler.loaders.cases_by_party_id
-    return compiler._connection(
-        field, compiler.paged(loader, args, row.column("pk"), size)
-    )
+    return compiler.page(field, loader, args, row.column("pk"), size)
 
 
 def _order_payments(
@@ -492,9 +613,42 @@ def _order_payments(
     size = _page_size(arguments.get("first"), compiler.max_page_size)
     args = PaymentPageArgs(size, None, since, until)
     loader = compiler.loaders.payments_by_order_id
-    return compiler._connection(
-        field, compiler.paged(loader, args, row.column("pk"), size)
-    )
+    return compiler.page(field, loader, args, row.column("pk"), size)
+
+
+def _case(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+    """``Query.case``: the case of that number the caller reaches, or null
+    (``resolvers.case.by_number``)."""
+    number = compiler.parameter(field, _case_number, String())
+    statement = compiler.loaders.case_by_number.query()
+    return compiler._one(field, compiler.many(statement, number))
+
+
+def _case_number(arguments: Mapping[str, Any]) -> str | None:
+    """The number looked up: none for what cannot be a case number."""
+    number: str = arguments["number"]
+    return number if is_case_number(number) else None
+
+
+def _node(compiler: Compiler, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
+    """``Query.node`` for the IDs of cases (``resolvers.node``): the case the
+    caller reaches, or null; an ID of another type ``node`` fetches runs a
+    level at a time."""
+    pk = compiler.parameter(field, _case_id, BigInteger())
+    statement = compiler.loaders.case_by_id.query()
+    return compiler._one(field, compiler.many(statement, pk), type_name="Case")
+
+
+def _case_id(arguments: Mapping[str, Any]) -> int | None:
+    decoded = ids.decode(arguments["id"])
+    if decoded is None:
+        return None
+    type_name, pk = decoded
+    if type_name == "Case":
+        return pk
+    if type_name in FETCHED:
+        raise Elsewhere(f"a {type_name} ID")
+    return None
 
 
 def _page_size(first: int | None, maximum: int) -> int:
@@ -561,6 +715,8 @@ def _payment_source(
 
 _RESOLVERS: Mapping[tuple[str, str], Handler] = {
     ("Query", "viewer"): _viewer,
+    ("Query", "case"): _case,
+    ("Query", "node"): _node,
     ("Viewer", "cases"): _viewer_cases,
     ("Order", "payments"): _order_payments,
     ("Case", "otherParty"): _other_party,

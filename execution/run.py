@@ -39,7 +39,7 @@ from graphql.pyutils import Undefined
 
 from auth.authorization.policy import Outcome
 from auth.principal import Principal
-from execution.compile import Compiled, Compiler
+from execution.compile import Compiled, Compiler, Elsewhere
 from execution.plan import (
     FieldPlan,
     Plan,
@@ -98,13 +98,24 @@ class Executor:
         return found  # type: ignore[no-any-return]
 
     async def run_compiled(
-        self, compiled: Compiled, source: Source, principal: Principal
+        self,
+        compiled: Compiled,
+        source: Source,
+        principal: Principal,
+        variables: VariableValues | None,
     ) -> dict[str, Any]:
-        """The operation's ``data``, built by PostgreSQL in one statement."""
+        """The operation's ``data``, built by PostgreSQL in one statement;
+        ``Elsewhere`` when the variables take it where the statement does
+        not go."""
         try:
-            rows = await read(
-                source, compiled.statement, {"principal_id": principal.id}
-            )
+            params = compiled.values(variables, self.config, self.scalars)
+        except Elsewhere:
+            raise
+        except Exception as exc:
+            raise Fallback(type(exc).__name__) from exc
+        params["principal_id"] = principal.id
+        try:
+            rows = await read(source, compiled.statement, params)
             data: dict[str, Any] = orjson.loads(rows[0].data)
         except Exception as exc:
             raise Fallback(type(exc).__name__) from exc

@@ -44,6 +44,7 @@ from documents.prepare import (
     fragments_of,
 )
 from documents.trusted import Manifest
+from execution.compile import Elsewhere
 from execution.plan import Unsupported
 from execution.run import Executor, Fallback
 from loaders import Loaders
@@ -408,16 +409,16 @@ class GraphQLEndpoint:
             )
             try:
                 compiled = self.executor.compiled(plan, context)
-            except Unsupported:
-                # a level at a time (the reason is on the plan)
-                data = await self.executor.run(plan, context, prepared.coerced)
-                path = "planned"
-            else:
                 assert principal is not None
                 data = await self.executor.run_compiled(
-                    compiled, context.loaders.engine, principal
+                    compiled, context.loaders.engine, principal, prepared.coerced
                 )
                 path = "compiled"
+            except (Unsupported, Elsewhere):
+                # a level at a time (the reason is on the plan, or the
+                # variables take this request where the statement does not go)
+                data = await self.executor.run(plan, context, prepared.coerced)
+                path = "planned"
         except (Unsupported, Fallback) as exc:
             cause = exc.__cause__
             if cause is not None and classify(cause) is not None:

@@ -20,6 +20,7 @@ from db.enums import PaymentSource
 from execution.compile import Compiler
 from execution.plan import Unsupported
 from execution.run import Executor
+from loaders import ids
 from schema.build import build_schema
 from tests.fuzz.conftest import Seeded
 from tests.fuzz.world import add_payments, tokens
@@ -56,7 +57,8 @@ COMPILED = [
 #: Documents that do not compile, and why (they run a level at a time).
 NOT_COMPILED = {
     "{ viewer { cases { nodes { myRole } } } }": "Case.myRole has a resolver",
-    "{ viewer { cases { pageInfo { hasNextPage } } } }": "CaseConnection.pageInfo",
+    "{ viewer { cases { pageInfo { endCursor } } } }": "PageInfo.endCursor",
+    "{ viewer { cases { edges { cursor } } } }": "CaseConnection.edges",
     "{ viewer { cases { nodes { children { dateOfBirth } } } } }": (
         "Child.dateOfBirth depends on the caller's roles"
     ),
@@ -66,8 +68,25 @@ NOT_COMPILED = {
 }
 
 
-async def _post(api: Any, query: str, token: str | None) -> dict[str, Any]:
-    response = await api.post(query, token)
+#: The payment history page: a case by the number in a variable, a page of
+#: each order's payments and whether more follow.
+HISTORY = (
+    "query History($number: String!) { case(number: $number) { caseNumber "
+    "orders { orderNumber payments(first: 25) { __typename nodes { collectedOn "
+    "amount source status reference } pageInfo { __typename hasNextPage } "
+    "latest: nodes { postedOn } } } } }"
+)
+#: A refetch by global ID.
+NODE = (
+    "query Refetch($id: ID!) { node(id: $id) { __typename id "
+    "... on Case { caseNumber status openedOn } ... on Order { orderNumber } } }"
+)
+
+
+async def _post(
+    api: Any, query: str, token: str | None, **variables: Any
+) -> dict[str, Any]:
+    response = await api.post(query, token, **variables)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
@@ -151,6 +170,64 @@ async def test_what_does_not_compile_runs_a_level_at_a_time(
         assert view.executions == {"planned": len(NOT_COMPILED)}, view.executions
         reasons = {plan.compiled for plan in view.executor.planner._plans.values()}
         assert reasons == set(NOT_COMPILED.values())
+
+
+async def test_a_case_by_number_in_a_variable_compiles_with_its_pages(
+    seeded: Seeded, issuer: TestIssuer
+) -> None:
+    world = seeded.world
+    token = tokens(issuer)["parent"]
+    async with running_api(seeded.engine, issuer.url) as api:
+        view = api.app.state.graphql
+        api.counter.reset()
+        await _post(api, "{ viewer { firstName } }", token)
+        least = api.counter.count
+        api.counter.reset()
+        body = await _post(api, HISTORY, token, number=world.a.case_number)
+        assert api.counter.count == least
+        (order,) = body["data"]["case"]["orders"]
+        page = order["payments"]
+        assert page["pageInfo"] == {"__typename": "PageInfo", "hasNextPage": False}
+        assert 0 < len(page["nodes"]) == len(page["latest"]) <= 25
+        # one more page's worth: 25 shown, and a next page
+        await add_payments(seeded.engine, world.a, 30, year=2031, source="other")
+        body = await _post(api, HISTORY, token, number=world.a.case_number)
+        page = body["data"]["case"]["orders"][0]["payments"]
+        assert len(page["nodes"]) == len(page["latest"]) == 25
+        assert page["pageInfo"]["hasNextPage"] is True
+        # the other family's case, and what cannot be a case number: null
+        for number in (world.b.case_number, "12", world.a.case_number + "0"):
+            body = await _post(api, HISTORY, token, number=number)
+            assert body["data"] == {"case": None}
+        assert view.executions == {"compiled": 6}, view.executions
+
+
+async def test_node_compiles_for_case_ids_and_runs_others_a_level_at_a_time(
+    seeded: Seeded, issuer: TestIssuer
+) -> None:
+    world = seeded.world
+    token = tokens(issuer)["parent"]
+    async with running_api(seeded.engine, issuer.url) as api:
+        view = api.app.state.graphql
+        mine = ids.encode("Case", world.a.case_id)
+        body = await _post(api, NODE, token, id=mine)
+        assert body["data"]["node"]["__typename"] == "Case"
+        assert body["data"]["node"]["id"] == mine
+        assert body["data"]["node"]["caseNumber"] == world.a.case_number
+        # not theirs, no such case, not an ID, an ID of no fetched type
+        for other in (
+            ids.encode("Case", world.b.case_id),
+            ids.encode("Case", 10**15),
+            "not an id",
+            ids.encode("Child", world.a.child_id),
+        ):
+            assert await _post(api, NODE, token, id=other) == {"data": {"node": None}}
+        assert view.executions == {"compiled": 5}, view.executions
+        # an order's ID: the statement fetches cases only
+        order = ids.encode("Order", world.a.order_id)
+        body = await _post(api, NODE, token, id=order)
+        assert body["data"]["node"]["__typename"] == "Order"
+        assert view.executions == {"compiled": 5, "planned": 1}, view.executions
 
 
 @pytest.mark.parametrize("kind", [PrincipalKind.STAFF, PrincipalKind.AGENCY])
