@@ -51,6 +51,7 @@ from sqlalchemy import (
     bindparam,
     case,
     cast,
+    exists,
     func,
     literal,
     literal_column,
@@ -71,6 +72,7 @@ from auth.authorization.policy import Outcome
 from auth.authorization.rules import FIELDS, TYPES, FieldRule, TypeRule
 from auth.principal import Principal
 from db.enums import ParticipantRole, PaymentSource
+from db.models import IdentityLink
 from domain.case_number import is_case_number
 from execution.batches import BATCHED
 from execution.plan import FieldPlan, Plan, Unsupported, converted_arguments
@@ -86,6 +88,10 @@ from schema.enums import PaymentSource as ShownSource
 
 #: Scalars PostgreSQL's JSON writes exactly as the schema serializes them.
 _AS_IS = frozenset({"String", "ID", "Int", "Boolean", "Date"})
+
+#: The caller's login, bound at each execution with their id.
+_ISSUER = bindparam("issuer", type_=String)
+_SUBJECT = bindparam("subject", type_=String)
 
 #: ``[]`` as JSON: a list with no rows.
 _EMPTY_LIST = literal_column("'[]'::json", JSON)
@@ -197,7 +203,15 @@ class Compiler:
             pairs += [literal(field.key), self._value(field, root)]
         # as text: the driver hands it over untouched, orjson parses it
         built = cast(func.json_build_object(*pairs), Text)
-        statement = _inlined(select(built.label("data")))
+        # null when the caller's login is no longer linked to the party
+        # (their principal may have been remembered: ``Caller.remembered``)
+        linked = exists().where(
+            IdentityLink.issuer == _ISSUER,
+            IdentityLink.subject == _SUBJECT,
+            IdentityLink.party_id == PRINCIPAL_ID,
+        )
+        answer = case((linked, built), else_=null())
+        statement = _inlined(select(answer.label("data")))
         return Compiled(statement, tuple(self._parameters))
 
     # --- fields ------------------------------------------------------------
@@ -536,14 +550,19 @@ def _bound(statement: Any, values: Mapping[str, Any]) -> Any:
     return visitors.replacement_traverse(statement, {}, replace)
 
 
+#: The parameters bound for each caller.
+_PER_CALLER = frozenset({"principal_id", "issuer", "subject"})
+
+
 def _inlined(statement: Any) -> Any:
     """``statement`` with its constants written into the text: the caller's
-    id is then its only parameter (one value to send per execution, not one
-    per key, enum value and identifier prefix)."""
+    id and login are then its only parameters besides the variables' (the
+    values to send per execution, not one per key, enum value and
+    identifier prefix)."""
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
 
     def replace(element: Any, **_: Any) -> Any:
-        if not isinstance(element, BindParameter) or element.key == "principal_id":
+        if not isinstance(element, BindParameter) or element.key in _PER_CALLER:
             return None
         if element.callable is not None or element.expanding:
             return None

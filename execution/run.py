@@ -103,8 +103,9 @@ class Executor:
         source: Source,
         principal: Principal,
         variables: VariableValues | None,
-    ) -> dict[str, Any]:
-        """The operation's ``data``, built by PostgreSQL in one statement;
+    ) -> dict[str, Any] | None:
+        """The operation's ``data``, built by PostgreSQL in one statement
+        (None when the caller's login is no longer linked to them);
         ``Elsewhere`` when the variables take it where the statement does
         not go."""
         try:
@@ -114,9 +115,12 @@ class Executor:
         except Exception as exc:
             raise Fallback(type(exc).__name__) from exc
         params["principal_id"] = principal.id
+        params["issuer"] = principal.issuer
+        params["subject"] = principal.subject
         try:
             rows = await read(source, compiled.statement, params)
-            data: dict[str, Any] = orjson.loads(rows[0].data)
+            text = rows[0].data
+            data: dict[str, Any] | None = None if text is None else orjson.loads(text)
         except Exception as exc:
             raise Fallback(type(exc).__name__) from exc
         return data

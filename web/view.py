@@ -18,7 +18,7 @@ import uuid
 from collections import Counter
 from contextlib import nullcontext
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import GraphQLError, OperationType
 from starlette.requests import Request
@@ -29,7 +29,11 @@ from strawberry.types import ExecutionResult
 
 from auth.audit import AuditLog
 from auth.authentication.authenticate import Authenticator
-from auth.authentication.errors import AuthenticationError, www_authenticate
+from auth.authentication.errors import (
+    AuthenticationError,
+    invalid_token,
+    www_authenticate,
+)
 from auth.principal import Principal
 from db import statements
 from db.failures import TIMEOUT, classify
@@ -177,9 +181,7 @@ class GraphQLEndpoint:
             )
         authenticator: Authenticator = request.app.state.authenticator
         try:
-            principal = await authenticator.authenticate(
-                request.headers.get("authorization")
-            )
+            caller = await authenticator.caller(request.headers.get("authorization"))
         except AuthenticationError as exc:
             limited = await self._rate_limited(
                 request, None, CallerKind.ANONYMOUS, media
@@ -188,6 +190,7 @@ class GraphQLEndpoint:
                 return limited
             challenge = {"WWW-Authenticate": www_authenticate(exc)}
             return error_response(exc.status_code, exc.description, challenge, media)
+        principal = caller.principal
         kind = caller_kind(principal)
         limited = await self._rate_limited(request, principal, kind, media)
         if limited is not None:
@@ -204,6 +207,22 @@ class GraphQLEndpoint:
             return error_response(415, message, media=media)
         except RequestError as refusal:
             return self._request_error(refusal, media)
+        return await self._admitted(
+            request, principal, caller.remembered, params, media, kind, limits
+        )
+
+    async def _admitted(
+        self,
+        request: Request,
+        principal: Principal | None,
+        remembered: bool,
+        params: Params,
+        media: MediaType,
+        kind: CallerKind,
+        limits: Limits,
+    ) -> Response:
+        """The answer to a request whose parameters were read: the document
+        checked and admitted for the caller, then executed."""
         try:
             query, register = await self._document_text(request, params, kind)
             document, operation = self.planner.operation(
@@ -231,8 +250,30 @@ class GraphQLEndpoint:
             return self._request_error(refusal, media)
         if register is not None:
             await request.app.state.persisted.put(register, query)
-        return await self._execute(
-            request, principal, query, params, prepared, media, kind
+        execution = _Execution(request, query, params, prepared, media, kind)
+        try:
+            return await self._execute(execution, principal, remembered)
+        except _Unconfirmed:
+            pass
+        # the remembered principal is read again before anything else runs
+        authenticator: Authenticator = request.app.state.authenticator
+        try:
+            confirmed = await authenticator.caller(
+                request.headers.get("authorization"), remembered=False
+            )
+        except AuthenticationError as exc:
+            challenge = {"WWW-Authenticate": www_authenticate(exc)}
+            return error_response(exc.status_code, exc.description, challenge, media)
+        if confirmed.principal == principal:
+            return await self._execute(execution, principal, False)
+        if caller_kind(confirmed.principal) is not kind:
+            # other limits and rates apply: the caller sends it again
+            error = invalid_token("the login's link changed; send the request again")
+            challenge = {"WWW-Authenticate": www_authenticate(error)}
+            return error_response(401, error.description, challenge, media)
+        # the same kind of caller, linked to someone else (or to no one now)
+        return await self._admitted(
+            request, confirmed.principal, False, params, media, kind, limits
         )
 
     async def _rate_limited(
@@ -318,19 +359,24 @@ class GraphQLEndpoint:
         return graphql_response({"errors": errors}, status, media)
 
     async def _execute(
-        self,
-        request: Request,
-        principal: Principal | None,
-        query: str,
-        params: Params,
-        prepared: Prepared,
-        media: MediaType,
-        kind: CallerKind,
+        self, execution: _Execution, principal: Principal | None, remembered: bool
     ) -> Response:
+        """The operation's answer; ``_Unconfirmed`` when the principal was
+        remembered (``Caller.remembered``) and the answer would not come from
+        a compiled statement, which reads the caller's link itself."""
+        request, query, params, prepared, media, kind = execution
         request_id = _request_id(request)
         today = date.today()
         planned = await self._planned(
-            request, principal, query, params, prepared, kind, request_id, today
+            request,
+            principal,
+            query,
+            params,
+            prepared,
+            kind,
+            request_id,
+            today,
+            remembered,
         )
         if planned is not None and not self.settings.execution_check:
             body, audit = planned
@@ -390,14 +436,19 @@ class GraphQLEndpoint:
         kind: CallerKind,
         request_id: str,
         today: date,
+        remembered: bool,
     ) -> tuple[dict[str, Any], AuditLog] | None:
         """The answer of the planned path (``execution``), with its audit
-        records; None when Strawberry must answer (logged with the reason)."""
+        records; None when Strawberry must answer (logged with the reason).
+        ``_Unconfirmed`` for a remembered principal unless a compiled
+        statement answered (having read the caller's link)."""
         if (
             not self.settings.planned_execution
             or prepared.operation_type is not OperationType.QUERY
         ):
             # changes are Strawberry's, always (resolvers/mutation.py)
+            if remembered:
+                raise _Unconfirmed
             return None
         key = (query, params.operation_name, kind.value)
         context = self._context(
@@ -410,13 +461,18 @@ class GraphQLEndpoint:
             try:
                 compiled = self.executor.compiled(plan, context)
                 assert principal is not None
-                data = await self.executor.run_compiled(
+                found = await self.executor.run_compiled(
                     compiled, context.loaders.engine, principal, prepared.coerced
                 )
-                path = "compiled"
+                if found is None:
+                    # the login is no longer linked to this party
+                    raise _Unconfirmed
+                data, path = found, "compiled"
             except (Unsupported, Elsewhere):
                 # a level at a time (the reason is on the plan, or the
                 # variables take this request where the statement does not go)
+                if remembered:
+                    raise _Unconfirmed from None
                 data = await self.executor.run(plan, context, prepared.coerced)
                 path = "planned"
         except (Unsupported, Fallback) as exc:
@@ -426,6 +482,8 @@ class GraphQLEndpoint:
                 # (503 or 504), not waited for a second time by Strawberry
                 self.executions["failed"] += 1
                 raise cause from None
+            if remembered:
+                raise _Unconfirmed from None
             self.executions["strawberry"] += 1
             log.info(
                 "executed by Strawberry (%s: %s) request_id=%s",
@@ -486,6 +544,21 @@ class GraphQLEndpoint:
 
 def _audit_rows(audit: AuditLog) -> list[str]:
     return sorted(repr(sorted(row.items())) for row in audit.rows())
+
+
+class _Unconfirmed(Exception):
+    """A remembered principal must be read again before the request runs."""
+
+
+class _Execution(NamedTuple):
+    """An admitted request, ready to execute."""
+
+    request: Request
+    query: str
+    params: Params
+    prepared: Prepared
+    media: MediaType
+    kind: CallerKind
 
 
 class _Unsupported(Exception):

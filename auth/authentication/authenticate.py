@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
+from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from auth.authentication.errors import invalid_request, invalid_token
-from auth.authentication.oidc import OIDCVerifier, VerifiedToken
+from auth.authentication.oidc import REMEMBERED_TOKENS, OIDCVerifier, VerifiedToken
 from auth.principal import (
     Principal,
     PrincipalKind,
@@ -37,6 +39,18 @@ _LINK_BY_IDENTITY = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who a request's token stands for. ``remembered``: a parent's
+    principal this process found for the same token before, whose link has
+    not been read again; the one statement of a compiled plan reads it with
+    the answer (``execution.compile``), every other path reads it first
+    (``Authenticator.caller(..., remembered=False)``)."""
+
+    principal: Principal | None
+    remembered: bool = False
+
+
 class Authenticator:
     """Turns a bearer token into a ``Principal``: the token is verified first, and
     the database is asked (one statement) only about a valid token."""
@@ -44,6 +58,32 @@ class Authenticator:
     def __init__(self, verifier: OIDCVerifier, engine: AsyncEngine) -> None:
         self.verifier = verifier
         self.engine = engine
+        #: Parents' principals by token (at most as many as verified tokens).
+        self._parents: OrderedDict[str, Principal] = OrderedDict()
+
+    async def caller(
+        self, authorization: str | None, *, remembered: bool = True
+    ) -> Caller:
+        """As :meth:`authenticate`, except that a parent's principal found
+        for the same token before is given back without reading the link
+        again, when ``remembered`` allows it (the token itself is verified
+        every time)."""
+        if authorization is None:
+            return Caller(None)
+        token = bearer_token(authorization)
+        verified = await self.verifier.verify(token)
+        found = self._parents.get(token) if remembered else None
+        if found is not None:
+            self._parents.move_to_end(token)
+            return Caller(found, remembered=True)
+        principal = await self.principal_for(verified)
+        if principal.is_party:
+            self._parents[token] = principal
+            if len(self._parents) > REMEMBERED_TOKENS:
+                self._parents.popitem(last=False)
+        else:
+            self._parents.pop(token, None)
+        return Caller(principal)
 
     async def authenticate(self, authorization: str | None) -> Principal | None:
         """The caller behind an ``Authorization`` header value; ``None`` when no

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from auth.principal import Principal, PrincipalKind
 from db.enums import PaymentSource
@@ -23,7 +24,7 @@ from execution.run import Executor
 from loaders import ids
 from schema.build import build_schema
 from tests.fuzz.conftest import Seeded
-from tests.fuzz.world import add_payments, tokens
+from tests.fuzz.world import PARENT_A, add_payments, tokens
 from tests.support.api import running_api
 from tests.support.issuer import TestIssuer
 
@@ -101,9 +102,13 @@ async def test_the_dashboard_compiles_to_one_statement(
     async with running_api(seeded.engine, issuer.url) as api:
         view = api.app.state.graphql
         # what a request costs besides its answer (the caller's identity)
+        # the caller's principal, remembered after the first request: then
+        # the one statement reads their link with the answer
+        await _post(api, "{ viewer { firstName } }", token)
         api.counter.reset()
         await _post(api, "{ viewer { firstName } }", token)
         least = api.counter.count
+        assert least == 1
         api.counter.reset()
         body = await _post(api, DASHBOARD, token)
         assert api.counter.count == least
@@ -131,7 +136,7 @@ async def test_the_dashboard_compiles_to_one_statement(
         newest = orders[0]["payments"]["nodes"]
         assert len(newest) == 10
         assert {p["source"] for p in newest} == {"TAX_OFFSET"}
-        assert view.executions == {"compiled": 3}, view.executions
+        assert view.executions == {"compiled": 4}, view.executions
 
 
 async def test_documents_compile_and_equal_strawberry(
@@ -179,9 +184,13 @@ async def test_a_case_by_number_in_a_variable_compiles_with_its_pages(
     token = tokens(issuer)["parent"]
     async with running_api(seeded.engine, issuer.url) as api:
         view = api.app.state.graphql
+        # the caller's principal, remembered after the first request: then
+        # the one statement reads their link with the answer
+        await _post(api, "{ viewer { firstName } }", token)
         api.counter.reset()
         await _post(api, "{ viewer { firstName } }", token)
         least = api.counter.count
+        assert least == 1
         api.counter.reset()
         body = await _post(api, HISTORY, token, number=world.a.case_number)
         assert api.counter.count == least
@@ -199,7 +208,7 @@ async def test_a_case_by_number_in_a_variable_compiles_with_its_pages(
         for number in (world.b.case_number, "12", world.a.case_number + "0"):
             body = await _post(api, HISTORY, token, number=number)
             assert body["data"] == {"case": None}
-        assert view.executions == {"compiled": 6}, view.executions
+        assert view.executions == {"compiled": 7}, view.executions
 
 
 async def test_node_compiles_for_case_ids_and_runs_others_a_level_at_a_time(
@@ -240,3 +249,49 @@ def test_only_parents_queries_compile(kind: PrincipalKind) -> None:
             schema.config,
             Executor(schema).scalars,
         )
+
+
+async def test_a_remembered_parent_is_read_again_with_every_answer(
+    seeded: Seeded, issuer: TestIssuer
+) -> None:
+    """A parent's principal is remembered per token; the compiled statement
+    reads the login's link with the answer, every other path reads it
+    first: a link changed or removed shows on the very next request."""
+    world = seeded.world
+    token = tokens(issuer)["parent"]
+    mine = "{ viewer { firstName cases { nodes { caseNumber } } } }"
+    planned = "{ viewer { cases { nodes { caseNumber myRole } } } }"
+    relink = (
+        "UPDATE identity_links SET party_id = :party "
+        "WHERE subject = :subject AND party_id IS NOT NULL"
+    )
+    async with running_api(seeded.engine, issuer.url) as api:
+        view = api.app.state.graphql
+        api.counter.reset()
+        first = await _post(api, mine, token)
+        looked_up = api.counter.count
+        api.counter.reset()
+        assert await _post(api, mine, token) == first
+        # remembered: the one statement is the answer's
+        assert api.counter.count == looked_up - 1 == 1
+        numbers = [c["caseNumber"] for c in first["data"]["viewer"]["cases"]["nodes"]]
+        assert numbers == [world.a.case_number]
+        async with seeded.engine.begin() as conn:
+            await conn.execute(
+                text(relink), {"party": world.b.obligor_id, "subject": PARENT_A}
+            )
+        for query in (mine, planned):
+            body = await _post(api, query, token)
+            cases = body["data"]["viewer"]["cases"]["nodes"]
+            assert [c["caseNumber"] for c in cases] == [world.b.case_number]
+        async with seeded.engine.begin() as conn:
+            await conn.execute(
+                text("DELETE FROM identity_links WHERE subject = :subject"),
+                {"subject": PARENT_A},
+            )
+        for query in (mine, planned):
+            response = await api.post(query, token)
+            body = response.json()
+            assert "data" not in body or body["data"] is None, body
+            assert body["errors"][0]["extensions"]["code"] == "ACCOUNT_NOT_LINKED"
+        assert view.executions == {"compiled": 3, "planned": 1}, view.executions
