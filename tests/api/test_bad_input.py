@@ -114,6 +114,8 @@ async def test_a_hidden_object_costs_the_same_statements_as_a_missing_one(
             await api.query(query, token, **variables)
             return api.counter.count
 
+        # the caller's principal is remembered from then on
+        await api.query("{ viewer { id } }", token)
         assert await statements(CASE, n=theirs.case_numbers[0]) == await statements(
             CASE, n="0000000009"
         )
