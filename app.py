@@ -29,6 +29,7 @@ from documents.persisted import PersistedDocuments
 from loaders.help_content import HelpContent
 from ratelimits import RateLimiter, open_store
 from ratelimits.bucket import Limit
+from ratelimits.lease import Leases
 from schema.build import build_schema
 from settings import Settings
 from web import access_log
@@ -172,7 +173,7 @@ def _rate_limiter(settings: Settings, engine: AsyncEngine) -> RateLimiter:
         timeout_seconds=settings.rate_limit_timeout_seconds,
     )
     return RateLimiter(
-        store,
+        Leases(store, most=settings.rate_limit_take_ahead),
         limits={
             kind.value: Limit.parse(getattr(settings, f"rate_limit_{kind.value}"))
             for kind in CallerKind

@@ -113,6 +113,10 @@ class Settings(BaseSettings):
     rate_limit_timeout_seconds: float = 0.5
     #: Connections of the limiter's own small engine.
     rate_limit_db_pool_size: int = 4
+    #: Requests' worth of tokens a process may take ahead from a busy
+    #: bucket in one take of the store (ratelimits/lease.py); 0: one take
+    #: per request.
+    rate_limit_take_ahead: int = Field(default=16, ge=0)
     # persisted queries and trusted documents (documents/persisted.py, trusted.py)
     #: Apollo's automatic persisted queries, shared by every process.
     persisted_queries: bool = True
