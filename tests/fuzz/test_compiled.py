@@ -94,6 +94,19 @@ async def _post(
     return body
 
 
+async def _remembered(api: Any, token: str | None) -> int:
+    """The statements of a compiled request once the caller's principal is
+    remembered (after their first request): the one that answers, which
+    reads their link too. The counter is reset."""
+    await _post(api, "{ viewer { firstName } }", token)
+    api.counter.reset()
+    await _post(api, "{ viewer { firstName } }", token)
+    least: int = api.counter.count
+    assert least == 1
+    api.counter.reset()
+    return least
+
+
 async def test_the_dashboard_compiles_to_one_statement(
     seeded: Seeded, issuer: TestIssuer
 ) -> None:
@@ -101,15 +114,7 @@ async def test_the_dashboard_compiles_to_one_statement(
     token = tokens(issuer)["parent"]
     async with running_api(seeded.engine, issuer.url) as api:
         view = api.app.state.graphql
-        # what a request costs besides its answer (the caller's identity)
-        # the caller's principal, remembered after the first request: then
-        # the one statement reads their link with the answer
-        await _post(api, "{ viewer { firstName } }", token)
-        api.counter.reset()
-        await _post(api, "{ viewer { firstName } }", token)
-        least = api.counter.count
-        assert least == 1
-        api.counter.reset()
+        least = await _remembered(api, token)
         body = await _post(api, DASHBOARD, token)
         assert api.counter.count == least
         cases = body["data"]["viewer"]["cases"]["nodes"]
@@ -184,14 +189,7 @@ async def test_a_case_by_number_in_a_variable_compiles_with_its_pages(
     token = tokens(issuer)["parent"]
     async with running_api(seeded.engine, issuer.url) as api:
         view = api.app.state.graphql
-        # the caller's principal, remembered after the first request: then
-        # the one statement reads their link with the answer
-        await _post(api, "{ viewer { firstName } }", token)
-        api.counter.reset()
-        await _post(api, "{ viewer { firstName } }", token)
-        least = api.counter.count
-        assert least == 1
-        api.counter.reset()
+        least = await _remembered(api, token)
         body = await _post(api, HISTORY, token, number=world.a.case_number)
         assert api.counter.count == least
         (order,) = body["data"]["case"]["orders"]
