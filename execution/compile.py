@@ -22,8 +22,8 @@ What compiles: queries by a parent (the caller kind whose rules the
 compiler enumerates), fields that read a row's column, the declared batched
 lists (``execution.batches``) backed by a loader with one statement, the
 resolvers listed in ``_RESOLVERS``, connections' ``nodes`` and
-``__typename``; leaves of type String, ID, Int, Boolean, Date, Decimal and
-enums. Anything else raises ``Unsupported`` and the plan runs on the
+``__typename``; leaves of type String, ID, Int, Boolean, Date, DateTime,
+Decimal and enums. Anything else raises ``Unsupported`` and the plan runs on the
 level-at-a-time executor (``execution.run``) as before. The differential
 tests compare compiled answers with Strawberry's.
 """
@@ -258,6 +258,8 @@ class Compiler:
                 return column  # type: ignore[no-any-return]
             if named.name == "Decimal":
                 return cast(column, Text)
+            if named.name == "DateTime":
+                return date_time_text(column)
         raise Unsupported(f"{field.name} of type {named.name}")
 
     def _object(self, field: FieldPlan, row: _Row) -> ColumnElement[Any]:
@@ -584,6 +586,21 @@ def _only(statement: Any, used: frozenset[str]) -> Any:
     if not columns:
         columns = list(statement.selected_columns)[:1]
     return statement.with_only_columns(*columns, maintain_column_froms=True)
+
+
+def date_time_text(column: Any) -> ColumnElement[Any]:
+    """A date-time column as the schema writes it (Python's ``isoformat``
+    of what the driver reads: in UTC, with ``+00:00``, for a column with a
+    time zone; fractional seconds only when there are some)."""
+    aware = bool(getattr(column.type, "timezone", False))
+    local = func.timezone("UTC", column) if aware else column
+    seconds = func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS')
+    fraction = case(
+        (func.date_trunc("second", local) == local, literal("")),
+        else_=func.to_char(local, ".US"),
+    )
+    text = seconds + fraction
+    return text + literal("+00:00") if aware else text
 
 
 def _stored(column: Any, value: Any) -> ColumnElement[Any]:

@@ -11,14 +11,15 @@ of the SQL, and what does not compile still runs, with the reason kept.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import DateTime, literal, select, text
 
 from auth.principal import Principal, PrincipalKind
 from db.enums import PaymentSource
-from execution.compile import Compiler
+from execution.compile import Compiler, date_time_text
 from execution.plan import Unsupported
 from execution.run import Executor
 from loaders import ids
@@ -80,7 +81,8 @@ HISTORY = (
 #: A refetch by global ID.
 NODE = (
     "query Refetch($id: ID!) { node(id: $id) { __typename id "
-    "... on Case { caseNumber status openedOn } ... on Order { orderNumber } } }"
+    "... on Case { caseNumber status openedOn updatedAt } "
+    "... on Order { orderNumber } } }"
 )
 
 
@@ -293,3 +295,25 @@ async def test_a_remembered_parent_is_read_again_with_every_answer(
             assert "data" not in body or body["data"] is None, body
             assert body["errors"][0]["extensions"]["code"] == "ACCOUNT_NOT_LINKED"
         assert view.executions == {"compiled": 3, "planned": 1}, view.executions
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC),
+        datetime(2024, 1, 2, 3, 4, 5, 100, tzinfo=UTC),
+        datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(2024, 6, 1, 12, 0, tzinfo=timezone(timedelta(hours=-5))),
+        datetime(2024, 1, 2, 3, 4, 5, 120000),
+    ],
+)
+async def test_date_times_are_written_as_the_schema_writes_them(
+    seeded: Seeded, moment: datetime
+) -> None:
+    aware = moment.tzinfo is not None
+    column = literal(moment, DateTime(timezone=aware))
+    async with seeded.engine.connect() as conn:
+        written = (await conn.execute(select(date_time_text(column)))).scalar_one()
+    # what the driver reads (UTC for a column with a time zone), isoformat
+    expected = moment.astimezone(UTC) if aware else moment
+    assert written == expected.isoformat()
