@@ -152,14 +152,17 @@ def _errors(answer: dict[str, Any]) -> list[Any]:
 def _count(
     relay: Relay, send: Callable[[], dict[str, Any]]
 ) -> tuple[list[Statement], float, dict[str, Any]]:
-    """(one request's work statements, statements a request, an answer)."""
+    """(one request's work statements, statements a request, an answer).
+    The ceiling replays the statements that build the answer: a rate-limit
+    take (the gateway's bookkeeping, which under load it makes for several
+    requests at once) is counted, not replayed."""
     for _ in range(3):
         send()
     time.sleep(0.2)
     relay.recorder.reset()
     answer = send()
     time.sleep(0.2)
-    one = relay.recorder.work()
+    one = [s for s in relay.recorder.work() if "rate_limit_buckets" not in s.sql]
     relay.recorder.reset()
     for _ in range(COUNTED):
         send()
