@@ -591,15 +591,13 @@ def _only(statement: Any, used: frozenset[str]) -> Any:
 def date_time_text(column: Any) -> ColumnElement[Any]:
     """A date-time column as the schema writes it (Python's ``isoformat``
     of what the driver reads: in UTC, with ``+00:00``, for a column with a
-    time zone; fractional seconds only when there are some)."""
+    time zone; fractional seconds only when there are some: ``.000000`` can
+    only be the fraction, the seconds before it being two digits)."""
     aware = bool(getattr(column.type, "timezone", False))
     local = func.timezone("UTC", column) if aware else column
-    seconds = func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS')
-    fraction = case(
-        (func.date_trunc("second", local) == local, literal("")),
-        else_=func.to_char(local, ".US"),
+    text = func.replace(
+        func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS.US'), ".000000", ""
     )
-    text = seconds + fraction
     return text + literal("+00:00") if aware else text
 
 
