@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,9 @@ class Fallback(Exception):
     """The planned run stopped; Strawberry answers (the message says why)."""
 
 
+log = logging.getLogger("gateway.execution")
+
+
 @dataclass(slots=True)
 class _Info:
     """What resolvers read of Strawberry's ``Info``: the context."""
@@ -77,12 +81,14 @@ class Executor:
         """``plan`` as one statement for the context's caller (compiled on
         the first call, kept on the plan); ``Unsupported`` when it does not
         compile, and the plan runs a level at a time."""
+        principal = context.principal
+        if principal is None or not principal.is_party:
+            # plans are kept per kind of caller, which a parent shares with
+            # a login not linked yet: the plan keeps what parents get
+            raise Unsupported("only parents' queries compile")
         found = plan.compiled
         if found is None:
-            principal = context.principal
             try:
-                if principal is None:
-                    raise Unsupported("anonymous")
                 compiler = Compiler(
                     principal,
                     context.settings.max_page_size,
@@ -92,6 +98,10 @@ class Executor:
                 found = compiler.compile(plan)
             except Unsupported as exc:
                 found = str(exc)
+            except Exception as exc:
+                # a defect of the compiler: the plan runs a level at a time
+                log.exception("compiling a plan failed")
+                found = f"compiling failed ({type(exc).__name__})"
             plan.compiled = found
         if isinstance(found, str):
             raise Unsupported(found)

@@ -464,10 +464,16 @@ class GraphQLEndpoint:
                 found = await self.executor.run_compiled(
                     compiled, context.loaders.engine, principal, prepared.coerced
                 )
-                if found is None:
+                if found is None and remembered:
                     # the login is no longer linked to this party
                     raise _Unconfirmed
-                data, path = found, "compiled"
+                if found is None:
+                    # unlinked since it was read, a moment ago: answered as
+                    # of that read, as every path did before the statement
+                    data = await self.executor.run(plan, context, prepared.coerced)
+                    path = "planned"
+                else:
+                    data, path = found, "compiled"
             except (Unsupported, Elsewhere):
                 # a level at a time (the reason is on the plan, or the
                 # variables take this request where the statement does not go)

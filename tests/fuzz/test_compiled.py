@@ -12,9 +12,11 @@ of the SQL, and what does not compile still runs, with the reason kept.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from graphql import OperationDefinitionNode, parse
 from sqlalchemy import DateTime, literal, select, text
 
 from auth.principal import Principal, PrincipalKind
@@ -317,3 +319,39 @@ async def test_date_times_are_written_as_the_schema_writes_them(
     # what the driver reads (UTC for a column with a time zone), isoformat
     expected = moment.astimezone(UTC) if aware else moment
     assert written == expected.isoformat()
+
+
+def test_a_login_not_linked_yet_leaves_the_plan_to_parents() -> None:
+    """Plans are kept per kind of caller, which a parent shares with a login
+    not linked yet: the latter's refusal is not kept on the plan."""
+    schema = build_schema()
+    executor = Executor(schema)
+    document = parse(DASHBOARD)
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    plan = executor.planner.plan((DASHBOARD, None, "person"), document, operation)
+    settings = SimpleNamespace(max_page_size=100)
+    unlinked = Principal(PrincipalKind.UNLINKED, 0, "issuer", "subject")
+    with pytest.raises(Unsupported):
+        executor.compiled(plan, SimpleNamespace(principal=unlinked, settings=settings))  # type: ignore[arg-type]
+    assert plan.compiled is None
+    parent = Principal(PrincipalKind.PARTY, 1, "issuer", "subject")
+    context = SimpleNamespace(principal=parent, settings=settings)
+    assert executor.compiled(plan, context) is plan.compiled  # type: ignore[arg-type]
+
+
+async def test_a_plan_the_compiler_fails_on_runs_a_level_at_a_time(
+    seeded: Seeded, issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(self: Compiler, plan: Any) -> Any:
+        raise RuntimeError("a defect")
+
+    monkeypatch.setattr(Compiler, "compile", broken)
+    token = tokens(issuer)["parent"]
+    async with running_api(seeded.engine, issuer.url) as api:
+        view = api.app.state.graphql
+        body = await _post(api, DASHBOARD, token)
+        assert body["data"]["viewer"]["cases"]["nodes"]
+        assert view.executions == {"planned": 1}, view.executions
+        reasons = {plan.compiled for plan in view.executor.planner._plans.values()}
+        assert reasons == {"compiling failed (RuntimeError)"}
