@@ -116,7 +116,7 @@ class Settings(BaseSettings):
     #: Requests' worth of tokens a process may take ahead from a busy
     #: bucket in one take of the store (ratelimits/lease.py); 0: one take
     #: per request.
-    rate_limit_take_ahead: int = Field(default=16, ge=0)
+    rate_limit_take_ahead: int = Field(default=64, ge=0)
     # persisted queries and trusted documents (documents/persisted.py, trusted.py)
     #: Apollo's automatic persisted queries, shared by every process.
     persisted_queries: bool = True

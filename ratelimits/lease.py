@@ -65,7 +65,7 @@ class Leases:
         self,
         store: BucketStore,
         *,
-        most: int = 16,
+        most: int = 64,
         window_seconds: float = 1.0,
         max_buckets: int = 50_000,
         clock: Callable[[], float] = time.monotonic,
