@@ -296,11 +296,7 @@ class Compiler:
         """``field``'s object (of ``type_name`` when the field is abstract)
         from the first row of ``source`` (that ``where`` holds for), or
         null."""
-        row = (
-            self._row(field, source)
-            if type_name is None
-            else _Row(type_name, source, set())
-        )
+        row = _Row(type_name or self._object_type(field), source, set())
         built = self._object(field, row)
         query = select(built)
         if where is not None:
@@ -316,43 +312,40 @@ class Compiler:
         whether a next page exists."""
         type_name = self._object_type(field)
         children = field.children.get(type_name, ())
-        if size is None:
-            pairs: list[Any] = []
+        page = None
+        if size is not None:
+            # one pass over the page's rows: their count, and each ``nodes``
+            # selection's objects as an array (sliced to the page below)
+            row = _Row(type_name, source, set())
+            arrays: dict[str, Any] = {}
             for child in children:
-                if child.name == "__typename":
-                    pairs += [literal(child.key), literal(type_name)]
-                elif child.name == "nodes":
-                    pairs += [literal(child.key), self._list(child, source)]
-                else:
-                    raise Unsupported(f"{type_name}.{child.name}")
-            return func.json_build_object(*pairs)
-        # one pass over the page's rows: their count, and each ``nodes``
-        # selection's objects as an array (sliced to the page below)
-        row = _Row(type_name, source, set())
-        arrays: dict[str, Any] = {}
-        for child in children:
-            if child.name == "nodes":
-                row = _Row(self._object_type(child), source, row.used)
-                built = self._object(child, row)
-                arrays[child.key] = func.array_agg(built).label(f"a{len(arrays)}")
-        page = (
-            select(func.count().label("n"), *arrays.values())
-            .select_from(row.lateral())
-            .subquery(self._name())
-        )
-        pairs = []
+                if child.name == "nodes":
+                    row = _Row(self._object_type(child), source, row.used)
+                    built = self._object(child, row)
+                    label = f"a{len(arrays)}"
+                    arrays[child.key] = func.array_agg(built).label(label)
+            page = (
+                select(func.count().label("n"), *arrays.values())
+                .select_from(row.lateral())
+                .subquery(self._name())
+            )
+        pairs: list[Any] = []
         for child in children:
             if child.name == "__typename":
                 pairs += [literal(child.key), literal(type_name)]
-            elif child.name == "nodes":
+            elif child.name == "nodes" and page is None:
+                pairs += [literal(child.key), self._list(child, source)]
+            elif child.name == "nodes" and page is not None:
                 items = page.c[arrays[child.key].name][1:size]
                 listed = func.coalesce(func.array_to_json(items), _EMPTY_LIST)
                 pairs += [literal(child.key), listed]
-            elif child.name == "pageInfo":
+            elif child.name == "pageInfo" and page is not None:
                 pairs += [literal(child.key), self._page_info(child, page.c.n > size)]
             else:
                 raise Unsupported(f"{type_name}.{child.name}")
         built = func.json_build_object(*pairs)
+        if page is None:
+            return built
         return select(built).select_from(page).scalar_subquery()
 
     def _page_info(

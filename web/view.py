@@ -458,27 +458,25 @@ class GraphQLEndpoint:
             plan = self.executor.planner.plan(
                 key, prepared.document, prepared.operation
             )
+            found = None
             try:
                 compiled = self.executor.compiled(plan, context)
                 assert principal is not None
                 found = await self.executor.run_compiled(
                     compiled, context.loaders.engine, principal, prepared.coerced
                 )
-                if found is None and remembered:
-                    # the login is no longer linked to this party
-                    raise _Unconfirmed
-                if found is None:
-                    # unlinked since it was read, a moment ago: answered as
-                    # of that read, as every path did before the statement
-                    data = await self.executor.run(plan, context, prepared.coerced)
-                    path = "planned"
-                else:
-                    data, path = found, "compiled"
             except (Unsupported, Elsewhere):
-                # a level at a time (the reason is on the plan, or the
-                # variables take this request where the statement does not go)
-                if remembered:
-                    raise _Unconfirmed from None
+                pass
+            if found is not None:
+                data, path = found, "compiled"
+            elif remembered:
+                # no statement read the caller's link with the answer
+                raise _Unconfirmed
+            else:
+                # a level at a time: the plan does not compile (the reason
+                # is on it), the variables take this request where the
+                # statement does not go, or the login was unlinked since it
+                # was read a moment ago (answered as of that read)
                 data = await self.executor.run(plan, context, prepared.coerced)
                 path = "planned"
         except (Unsupported, Fallback) as exc:

@@ -91,10 +91,7 @@ class Authenticator:
         (``invalid_request``), an unacceptable token or an unknown subject
         (``invalid_token``), and ``IssuerUnavailableError`` when the issuer's
         keys cannot be fetched."""
-        if authorization is None:
-            return None
-        verified = await self.verifier.verify(bearer_token(authorization))
-        return await self.principal_for(verified)
+        return (await self.caller(authorization, remembered=False)).principal
 
     async def principal_for(self, token: VerifiedToken) -> Principal:
         """The principal an already verified token's identity is linked to."""
